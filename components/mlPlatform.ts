@@ -1,0 +1,98 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { DataClassification, PlatformConfig } from "../config/schema";
+import { dataClassifications } from "../config/schema";
+import { EncryptedBucket } from "./storage/encryptedBucket";
+import { TeamNamespace } from "./tenancy/teamNamespace";
+
+/** Everything one environment needs, as validated by the stack config schema. */
+export type MlPlatformArgs = PlatformConfig;
+
+export interface BucketOutputs {
+  name: pulumi.Output<string>;
+  arn: pulumi.Output<string>;
+  keyArn: pulumi.Output<string>;
+}
+
+export interface TeamOutputs {
+  namespace: pulumi.Output<string>;
+  trainingServiceAccount: pulumi.Output<string>;
+  servingServiceAccount: pulumi.Output<string>;
+  /** The team's key prefix in the datasets and model-artifacts buckets. */
+  bucketPrefix: string;
+}
+
+/** The most sensitive classification wins for storage shared by several teams. */
+function highestClassification(levels: DataClassification[]): DataClassification {
+  return levels.reduce((highest, level) =>
+    dataClassifications.indexOf(level) > dataClassifications.indexOf(highest) ? level : highest, "internal");
+}
+
+/** A team's prefix in the shared buckets; IAM and Vault scope team credentials to it. */
+export function teamBucketPrefix(team: string): string {
+  return `teams/${team}/`;
+}
+
+/** Builds one environment of the platform: encrypted storage and a namespace per team. */
+export class MlPlatform extends pulumi.ComponentResource {
+  readonly datasets: EncryptedBucket;
+  readonly artifacts: EncryptedBucket;
+  readonly accessLogs: EncryptedBucket;
+  readonly teams: Record<string, TeamOutputs> = {};
+
+  constructor(name: string, args: MlPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("secure-ml:platform:MlPlatform", name, {}, opts);
+    const parent = { parent: this };
+    const storage = args.storage;
+    const baseTags = { Environment: args.environment, ManagedBy: "secure-ml-platform", "mlops.io/owner": args.owner };
+    const sharedClassification = highestClassification(args.teams.map((team) => team.dataClassification));
+    const keySettings = {
+      keyAdministratorArns: storage.keyAdministratorArns,
+      keyUserArns: storage.keyUserArns,
+      kmsDeletionWindowDays: storage.kmsDeletionWindowDays,
+      kmsRotationPeriodDays: storage.kmsRotationPeriodDays,
+    };
+
+    this.accessLogs = new EncryptedBucket(`${name}-access-logs`, {
+      ...keySettings,
+      receivesAccessLogs: true,
+      expireObjectsAfterDays: storage.accessLogRetentionDays,
+      noncurrentVersionRetentionDays: storage.accessLogRetentionDays,
+      tags: { ...baseTags, "mlops.io/bucket-role": "access-logs", "mlops.io/data-classification": sharedClassification },
+    }, parent);
+    const dataBucket = (role: string, extra: Partial<ConstructorParameters<typeof EncryptedBucket>[1]>) =>
+      new EncryptedBucket(`${name}-${role}`, {
+        ...keySettings,
+        ...extra,
+        noncurrentVersionRetentionDays: storage.noncurrentVersionRetentionDays,
+        accessLogs: { bucket: this.accessLogs.bucketName, prefix: `${role}/` },
+        tags: { ...baseTags, "mlops.io/bucket-role": role, "mlops.io/data-classification": sharedClassification },
+      }, parent);
+    this.datasets = dataBucket("datasets", {});
+    this.artifacts = dataBucket("model-artifacts", { objectLock: storage.artifactObjectLock });
+
+    const k8s = args.kubernetes;
+    for (const team of args.teams) {
+      const namespace = new TeamNamespace(team.name, {
+        group: team.group,
+        environment: args.environment,
+        dataClassification: team.dataClassification,
+        quota: team.quota,
+        containerDefaults: team.containerDefaults,
+        podSecurityVersion: k8s.podSecurityVersion,
+        istioInjection: k8s.istioInjection,
+        meshIngressNamespace: k8s.meshIngressNamespace,
+        meshControlPlaneNamespace: k8s.meshControlPlaneNamespace,
+        trainingPorts: k8s.trainingPorts,
+        servingPort: k8s.servingPort,
+        egress: k8s.egress,
+      }, parent);
+      this.teams[team.name] = {
+        namespace: namespace.namespaceName,
+        trainingServiceAccount: namespace.trainingServiceAccountName,
+        servingServiceAccount: namespace.servingServiceAccountName,
+        bucketPrefix: teamBucketPrefix(team.name),
+      };
+    }
+    this.registerOutputs({});
+  }
+}

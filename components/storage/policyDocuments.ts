@@ -1,0 +1,145 @@
+/**
+ * IAM policy documents for EncryptedBucket, as pure functions of ARNs so they can be unit-tested
+ * and reviewed on their own.
+ */
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  Principal: "*" | { AWS?: string | string[]; Service?: string | string[] };
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+const S3_LOG_DELIVERY = "logging.s3.amazonaws.com";
+
+const KEY_ADMIN_ACTIONS = [
+  "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+  "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+  "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+];
+const KEY_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+export interface KeyPolicyInput {
+  accountId: string;
+  partition: string;
+  administratorArns: string[];
+  userArns: string[];
+  /** Lets S3 server access log delivery encrypt log objects with this key. */
+  allowS3LogDelivery: boolean;
+}
+
+/**
+ * Key policy: the account root (so IAM policies in the account can delegate, and the key can never be
+ * orphaned), named administrators, named users, and, for a log bucket, the S3 log delivery service
+ * limited to this account. No `Principal: "*"`.
+ */
+export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "AccountRootAdministersKey",
+      Effect: "Allow",
+      Principal: { AWS: `arn:${input.partition}:iam::${input.accountId}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+  ];
+  if (input.administratorArns.length > 0) {
+    statements.push({ Sid: "KeyAdministrators", Effect: "Allow", Principal: { AWS: input.administratorArns }, Action: KEY_ADMIN_ACTIONS, Resource: "*" });
+  }
+  if (input.userArns.length > 0) {
+    statements.push({ Sid: "KeyUsers", Effect: "Allow", Principal: { AWS: input.userArns }, Action: KEY_USE_ACTIONS, Resource: "*" });
+  }
+  if (input.allowS3LogDelivery) {
+    statements.push({
+      Sid: "S3LogDeliveryEncrypts",
+      Effect: "Allow",
+      Principal: { Service: S3_LOG_DELIVERY },
+      Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": input.accountId } },
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+export interface BucketPolicyInput {
+  bucketArn: string;
+  keyArn: string;
+  accountId: string;
+  /** Lets S3 server access log delivery write into this bucket. */
+  allowS3LogDelivery: boolean;
+}
+
+const SSE_HEADER = "s3:x-amz-server-side-encryption";
+const SSE_KMS_KEY_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+const SSE_C_HEADER = "s3:x-amz-server-side-encryption-customer-algorithm";
+
+/**
+ * Bucket policy: TLS only (and TLS 1.2 or later); uploads that ask for another encryption than this
+ * bucket's KMS key (SSE-S3, SSE-C, another key) are denied, while uploads that send no encryption
+ * header are accepted and encrypted by the bucket default (requiring the header would break them).
+ */
+export function bucketPolicy(input: BucketPolicyInput): PolicyDocument {
+  const bucketAndObjects = [input.bucketArn, `${input.bucketArn}/*`];
+  const objects = `${input.bucketArn}/*`;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: bucketAndObjects,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "DenyTlsBelow12",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: bucketAndObjects,
+      Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+    },
+    {
+      Sid: "DenyOtherEncryptionThanKms",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { StringNotEquals: { [SSE_HEADER]: "aws:kms" }, Null: { [SSE_HEADER]: "false" } },
+    },
+    {
+      Sid: "DenyOtherKmsKey",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { StringNotEquals: { [SSE_KMS_KEY_HEADER]: input.keyArn }, Null: { [SSE_KMS_KEY_HEADER]: "false" } },
+    },
+    {
+      Sid: "DenyCustomerProvidedKeys",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { Null: { [SSE_C_HEADER]: "false" } },
+    },
+  ];
+  if (input.allowS3LogDelivery) {
+    statements.push({
+      Sid: "S3LogDeliveryWrites",
+      Effect: "Allow",
+      Principal: { Service: S3_LOG_DELIVERY },
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { StringEquals: { "aws:SourceAccount": input.accountId } },
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}

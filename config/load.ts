@@ -1,0 +1,56 @@
+import { platformConfigSchema, type PlatformConfig } from "./schema";
+import { ConfigError, toConfigError } from "./errors";
+
+/** The Pulumi project name: our config keys are `secure-ml-platform:<key>`. */
+export const PROJECT = "secure-ml-platform";
+/** Provider keys the program itself reads, mapped to their schema field. */
+const PROVIDER_KEYS: Record<string, keyof PlatformConfig> = { "aws:region": "awsRegion" };
+
+/**
+ * Raw stack config as the Pulumi engine hands it to a program: namespaced keys, each value a string
+ * (structured values as JSON), plus the set of keys whose values are secrets.
+ */
+export interface RawStackConfig {
+  values: Record<string, string>;
+  secretKeys: ReadonlySet<string>;
+}
+
+function parseValue(key: string, value: string): unknown {
+  const trimmed = value.trim();
+  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return value;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    throw new ConfigError([`${key}: is not valid structured config (JSON/YAML object or list expected)`]);
+  }
+}
+
+/** `["quota", "gpu"]` -> `.quota.gpu`, `[0, "name"]` -> `[0].name`. */
+function formatPath(path: PropertyKey[]): string {
+  return path.map((segment) => (typeof segment === "number" ? `[${segment}]` : `.${String(segment)}`)).join("");
+}
+
+/** Validates the whole stack config at once; throws a ConfigError naming every bad key. */
+export function parsePlatformConfig(raw: RawStackConfig): PlatformConfig {
+  const candidate: Record<string, unknown> = {};
+  const keyOfField = new Map<string, string>();
+  for (const [key, value] of Object.entries(raw.values)) {
+    const providerField = PROVIDER_KEYS[key];
+    if (providerField) {
+      candidate[providerField] = parseValue(key, value);
+      keyOfField.set(providerField, key);
+    } else if (key.startsWith(`${PROJECT}:`)) {
+      const field = key.slice(PROJECT.length + 1);
+      candidate[field] = parseValue(key, value);
+      keyOfField.set(field, key);
+    }
+  }
+  const configKeyOf = (field: string) =>
+    keyOfField.get(field) ?? Object.keys(PROVIDER_KEYS).find((key) => PROVIDER_KEYS[key] === field) ?? `${PROJECT}:${field}`;
+  const keyName = (path: PropertyKey[]) =>
+    path.length === 0 ? PROJECT : configKeyOf(String(path[0])) + formatPath(path.slice(1));
+  const isSecret = (path: PropertyKey[]) => path.length > 0 && raw.secretKeys.has(keyName([path[0]]));
+  const result = platformConfigSchema.safeParse(candidate, { reportInput: true });
+  if (!result.success) throw toConfigError(result.error, platformConfigSchema, keyName, isSecret);
+  return result.data;
+}

@@ -1,0 +1,163 @@
+import { z } from "zod";
+
+/**
+ * The one schema of the stack config. Every key the program reads is here, with its default;
+ * `loadPlatformConfig` rejects anything else before a single resource is registered.
+ */
+
+/** RFC 1123 label, as Kubernetes requires for namespace names. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A Kubernetes resource quantity (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/). */
+const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
+const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
+
+const dnsLabel = (maxLength: number) =>
+  z
+    .string()
+    .max(maxLength, `must be at most ${maxLength} characters`)
+    .regex(DNS_LABEL, "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit");
+
+const quantity = z
+  .union([z.string(), z.number()])
+  .transform((value) => String(value))
+  .refine((value) => QUANTITY.test(value), "must be a non-negative Kubernetes quantity such as 8, 500m, 64Gi")
+  .refine((value) => !/^0*(\.0*)?[a-zA-Z]*$/.test(value), "must be greater than zero");
+
+const count = z.number().int("must be a whole number").nonnegative("must not be negative");
+
+export const dataClassifications = ["public", "internal", "confidential", "restricted"] as const;
+const dataClassification = z.enum(dataClassifications);
+
+const quotaSchema = z.strictObject({
+  /** Total CPU the team's pods may request (and be limited to). */
+  cpu: quantity,
+  /** Total memory the team's pods may request (and be limited to). */
+  memory: quantity,
+  /** NVIDIA GPUs the team may request; 0 means no GPU workloads. */
+  gpu: count.max(1024, "must be at most 1024"),
+  /** Number of PersistentVolumeClaims. */
+  pvcs: count.max(10000, "must be at most 10000").default(20),
+  /** Total requested storage over all PVCs. */
+  storage: quantity.default("1Ti"),
+  /** Number of pods (running or pending). */
+  pods: count.min(1, "must be at least 1").max(100000, "must be at most 100000").default(100),
+});
+
+const containerDefaultsSchema = z.strictObject({
+  /** CPU request given to containers that declare none. */
+  cpuRequest: quantity.default("250m"),
+  /** CPU limit given to containers that declare none. */
+  cpuLimit: quantity.default("1"),
+  /** Memory request given to containers that declare none. */
+  memoryRequest: quantity.default("512Mi"),
+  /** Memory limit given to containers that declare none. */
+  memoryLimit: quantity.default("2Gi"),
+});
+
+const teamSchema = z.strictObject({
+  /** Team name: becomes the namespace `<name>` and prefixes in the buckets. */
+  name: dnsLabel(40),
+  /** The IdP group bound to the team's Role (a Kubernetes RBAC Group subject). */
+  group: z.string().min(1, "must not be empty").max(256, "must be at most 256 characters"),
+  /** Classification of the team's data, tagged on what it owns. */
+  dataClassification: dataClassification.default("confidential"),
+  quota: quotaSchema,
+  containerDefaults: containerDefaultsSchema.prefault({}),
+});
+
+const objectLockSchema = z.strictObject({
+  /** GOVERNANCE lets privileged users lift the lock; COMPLIANCE lets nobody, not even root. */
+  mode: z.enum(["GOVERNANCE", "COMPLIANCE"]).default("GOVERNANCE"),
+  /** Days every new artifact version is locked. */
+  retentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500"),
+});
+
+const storageSchema = z.strictObject({
+  /** KMS key deletion window; AWS allows 7-30, we require at least 14 so a mistaken delete can be undone. */
+  kmsDeletionWindowDays: z.number().int("must be a whole number").min(14, "must be at least 14 (safe minimum)").max(30, "must be at most 30 (AWS maximum)").default(30),
+  /** KMS automatic rotation period (AWS allows 90-2560 days). */
+  kmsRotationPeriodDays: z.number().int("must be a whole number").min(90, "must be at least 90 (AWS minimum)").max(2560, "must be at most 2560 (AWS maximum)").default(365),
+  /** IAM principals (besides the account root) allowed to administer the keys. */
+  keyAdministratorArns: z.array(z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role, user or root ARN")).default([]),
+  /** IAM principals allowed to use the data keys (encrypt/decrypt) directly. */
+  keyUserArns: z.array(z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role, user or root ARN")).default([]),
+  /** Days non-current object versions are kept in the data and artifact buckets. */
+  noncurrentVersionRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(3650, "must be at most 3650").default(90),
+  /** Days S3 access logs are kept. */
+  accessLogRetentionDays: z.number().int("must be a whole number").min(90, "must be at least 90 (audit minimum)").max(3650, "must be at most 3650").default(365),
+  /** Object lock for the model-artifacts bucket (write-once artifacts); omit to leave it off. */
+  artifactObjectLock: objectLockSchema.optional(),
+});
+
+const egressTargetSchema = z.strictObject({
+  /** Short name, used in the NetworkPolicy name. */
+  name: dnsLabel(30),
+  /** IPv4 CIDR of the endpoint (an S3 VPC endpoint, the Vault cluster); never 0.0.0.0/0. */
+  cidr: z
+    .string()
+    .regex(IPV4_CIDR, "must be an IPv4 CIDR such as 10.0.0.0/16")
+    .refine((cidr) => !cidr.endsWith("/0"), "must not be a /0 route: egress to the whole internet defeats default-deny"),
+  /** TCP ports allowed to that CIDR. */
+  ports: z.array(z.number().int("must be a whole number").min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535")).min(1, "must list at least one port"),
+});
+
+const kubernetesSchema = z.strictObject({
+  /** kubeconfig context to deploy to; omit to use the ambient kubeconfig. */
+  context: z.string().min(1, "must not be empty").optional(),
+  /** Pod Security Standards version pinned on team namespaces (`v1.N` or `latest`). */
+  podSecurityVersion: z.string().regex(/^(v1\.\d+|latest)$/, "must be v1.<minor> or latest").default("v1.35"),
+  /** Namespace of the mesh ingress gateway: the only source allowed to reach serving pods. */
+  meshIngressNamespace: dnsLabel(63).default("istio-ingress"),
+  /** Namespace of the Istio control plane, which sidecars must reach for config and certificates. */
+  meshControlPlaneNamespace: dnsLabel(63).default("istio-system"),
+  /** Whether team namespaces get Istio sidecar injection. */
+  istioInjection: z.boolean().default(true),
+  /** Ports open between a team's training pods (torch.distributed rendezvous / NCCL). */
+  trainingPorts: z.array(z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535")).min(1, "must list at least one port").default([29500]),
+  /** Port serving pods listen on for inference. */
+  servingPort: z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535").default(8080),
+  /** The only destinations team pods may reach besides DNS (storage, Vault). */
+  egress: z.array(egressTargetSchema).default([]),
+});
+
+export const platformConfigSchema = z.strictObject({
+  /** Environment name (dev, staging, prod...): used in resource names and tags. */
+  environment: dnsLabel(20),
+  /** AWS region, read from the provider's own `aws:region` key. */
+  awsRegion: z.string().regex(AWS_REGION, "must be an AWS region such as us-west-2"),
+  /** Owner tag put on shared resources. */
+  owner: z.string().min(1, "must not be empty").max(128, "must be at most 128 characters").default("ml-platform"),
+  teams: z
+    .array(teamSchema)
+    .min(1, "must list at least one team")
+    .max(1000, "must list at most 1000 teams")
+    .superRefine(
+      (teams, ctx) => {
+        const seen = new Map<string, number>();
+        teams.forEach((team, index) => {
+          const first = seen.get(team?.name);
+          if (first !== undefined) {
+            ctx.addIssue({
+              code: "custom",
+              path: [index, "name"],
+              input: team.name,
+              message: `duplicates the name of teams[${first}]; team names must be unique`,
+            });
+          }
+          if (typeof team?.name === "string") seen.set(team.name, index);
+        });
+      },
+      // Report duplicates even when some other team entry is invalid, so one run shows every problem.
+      { when: (payload) => Array.isArray(payload.value) },
+    ),
+  storage: storageSchema.prefault({}),
+  kubernetes: kubernetesSchema.prefault({}),
+});
+
+export type PlatformConfig = z.infer<typeof platformConfigSchema>;
+export type TeamConfig = PlatformConfig["teams"][number];
+export type StorageConfig = PlatformConfig["storage"];
+export type KubernetesConfig = PlatformConfig["kubernetes"];
+export type DataClassification = (typeof dataClassifications)[number];

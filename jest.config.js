@@ -1,0 +1,13 @@
+/** Jest only transpiles (isolatedModules); `tsc --noEmit` type-checks the whole tree once in `npm test`. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": "ts-jest",
+    // kubernetes-models and its CIDR helpers ship ESM only; transpile it to CommonJS for the schema checks in tests.
+    "^.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", isolatedModules: true } }],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)"],
+  resolver: "<rootDir>/test/support/esm-models-resolver.js",
+};

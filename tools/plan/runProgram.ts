@@ -1,0 +1,86 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { offlineMocks } from "./mocks";
+import type { ProjectStack } from "./stackFile";
+
+/** One resource registration, as the engine received it (wire-encoded properties). */
+export interface RegisteredResource {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  parent?: string;
+  provider?: string;
+  dependencies: string[];
+  /** For each input property, the URNs its value came from. */
+  propertyDependencies: Record<string, string[]>;
+  /** Inputs as the engine got them: secrets signed, unknowns as the sentinel. */
+  inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  resources: RegisteredResource[];
+  /** Stack outputs, wire-encoded: secret outputs stay signed secrets. */
+  outputs: Record<string, unknown>;
+}
+
+/* The request and response types of the resource monitor's RegisterResource call (generated protobuf classes). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+type Callback = (error: Error | null, response?: { getUrn(): string }) => void;
+interface MonitorWithRegister {
+  registerResource(request: RegisterRequest, callback: Callback): void;
+  /** The mock monitor's record; a component's state is what it passed to registerOutputs. */
+  getRegisteredResources(): Map<string, { state: { toJavaScript?(): Record<string, unknown> } | Record<string, unknown> }>;
+}
+
+/** Wraps the mock monitor so every registration is recorded with its URN, parent and dependencies. */
+function recordRegistrations(monitor: MonitorWithRegister, resources: RegisteredResource[]): void {
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    register(request, (error, response) => {
+      if (!error && response) {
+        const propertyDependencies: Record<string, string[]> = {};
+        request.getPropertydependenciesMap().forEach((value, key) => (propertyDependencies[key] = value.getUrnsList()));
+        resources.push({
+          urn: response.getUrn(),
+          type: request.getType(),
+          name: request.getName(),
+          custom: request.getCustom(),
+          parent: request.getParent() || undefined,
+          provider: request.getProvider() || undefined,
+          dependencies: request.getDependenciesList(),
+          propertyDependencies,
+          inputs: request.getObject()?.toJavaScript() ?? {},
+        });
+      }
+      callback(error, response);
+    });
+}
+
+/**
+ * Runs a Pulumi program in this process under the SDK's mock runtime, with the stack's config, and
+ * returns every resource it registered. The process can run one program: the SDK's state is global.
+ */
+export async function runProgram(projectDir: string, stack: ProjectStack, mode: "preview" | "update"): Promise<ProgramRun> {
+  pulumi.runtime.setAllConfig(stack.config.values, [...stack.config.secretKeys]);
+  await pulumi.runtime.setMocks(offlineMocks(mode), stack.project, stack.stack, mode === "preview");
+  const resources: RegisteredResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
+  recordRegistrations(monitor, resources);
+  const entry = path.resolve(projectDir, stack.main);
+  await pulumi.runtime.runInPulumiStack(() => Promise.resolve(require(entry) as Record<string, unknown>));
+  await pulumi.runtime.disconnect();
+  const stackUrn = resources.find((resource) => resource.type === "pulumi:pulumi:Stack")?.urn;
+  const state = stackUrn ? monitor.getRegisteredResources().get(stackUrn)?.state : undefined;
+  const outputs = typeof state?.toJavaScript === "function" ? (state.toJavaScript as () => Record<string, unknown>)() : {};
+  return { resources, outputs };
+}
