@@ -61,9 +61,10 @@ function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, keyName: KeyN
       );
     }
     case "invalid_type":
-      return input === undefined
-        ? [`${keyName(issue.path)}: is required (${issue.expected})`]
-        : [`${keyName(issue.path)} = ${shown}: expected ${issue.expected}, got ${typeOf(input)}`];
+      if (input === undefined) return [`${keyName(issue.path)}: is required (${issue.expected})`];
+      // A number that is not an integer is the right type with the wrong value: use the schema's message.
+      if (issue.expected === "int" && typeof input === "number") return [`${keyName(issue.path)} = ${shown}: ${issue.message}`];
+      return [`${keyName(issue.path)} = ${shown}: expected ${issue.expected}, got ${typeOf(input)}`];
     case "invalid_value":
       return [`${keyName(issue.path)} = ${shown}: must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`];
     default:

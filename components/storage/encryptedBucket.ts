@@ -83,8 +83,9 @@ export class EncryptedBucket extends pulumi.ComponentResource {
   readonly keyArn: pulumi.Output<string>;
 
   constructor(name: string, args: EncryptedBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("secure-ml:storage:EncryptedBucket", name, {}, opts);
+    // Validate before registering anything, so bad arguments leave nothing half-created.
     validate(name, args);
+    super("secure-ml:storage:EncryptedBucket", name, {}, opts);
     const parent = { parent: this };
     const receivesAccessLogs = args.receivesAccessLogs ?? false;
     const identity = aws.getCallerIdentityOutput({}, parent);

@@ -1,0 +1,103 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, parsePlatformConfig, type RawStackConfig } from "../../config";
+
+const P = "secure-ml-platform";
+
+function raw(overrides: Record<string, unknown> = {}, secretKeys: string[] = []): RawStackConfig {
+  const base: Record<string, unknown> = {
+    "aws:region": "us-west-2",
+    [`${P}:environment`]: "dev",
+    [`${P}:teams`]: [{ name: "vision", group: "ml-vision", quota: { cpu: "8", memory: "32Gi", gpu: 2 } }],
+  };
+  const merged = { ...base, ...overrides };
+  const values = Object.fromEntries(
+    Object.entries(merged)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
+  return { values, secretKeys: new Set(secretKeys) };
+}
+
+function problems(overrides: Record<string, unknown>, secretKeys: string[] = []): string[] {
+  try {
+    parsePlatformConfig(raw(overrides, secretKeys));
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+const team = (fields: Record<string, unknown>) => ({ name: "vision", group: "ml-vision", quota: { cpu: "8", memory: "32Gi", gpu: 2 }, ...fields });
+
+describe("valid stack config", () => {
+  it("fills every default in one place", () => {
+    const config = parsePlatformConfig(raw());
+    expect(config.awsRegion).toBe("us-west-2");
+    expect(config.teams[0]).toMatchObject({ dataClassification: "confidential", quota: { gpu: 2, pvcs: 20, storage: "1Ti", pods: 100 } });
+    expect(config.teams[0].containerDefaults).toEqual({ cpuRequest: "250m", cpuLimit: "1", memoryRequest: "512Mi", memoryLimit: "2Gi" });
+    expect(config.storage).toMatchObject({ kmsDeletionWindowDays: 30, kmsRotationPeriodDays: 365, keyAdministratorArns: [] });
+    expect(config.kubernetes).toMatchObject({ podSecurityVersion: "v1.35", meshIngressNamespace: "istio-ingress", trainingPorts: [29500], egress: [] });
+  });
+
+  it("accepts numeric quantities and ignores other providers' keys", () => {
+    const config = parsePlatformConfig(raw({ [`${P}:teams`]: [team({ quota: { cpu: 4, memory: "8Gi", gpu: 0 } })], "kubernetes:context": "x" }));
+    expect(config.teams[0].quota.cpu).toBe("4");
+  });
+});
+
+describe("invalid stack config names the key, the value and what is allowed", () => {
+  it.each([
+    ["team name not a DNS label", { [`${P}:teams`]: [team({ name: "Vision_Team" })] }, `${P}:teams[0].name = "Vision_Team": must be a DNS-1123 label`],
+    ["team name too long", { [`${P}:teams`]: [team({ name: "a".repeat(41) })] }, `${P}:teams[0].name = "${"a".repeat(41)}": must be at most 40 characters`],
+    ["negative GPU quota", { [`${P}:teams`]: [team({ quota: { cpu: "8", memory: "32Gi", gpu: -1 } })] }, `${P}:teams[0].quota.gpu = -1: must not be negative`],
+    ["non-numeric GPU quota", { [`${P}:teams`]: [team({ quota: { cpu: "8", memory: "32Gi", gpu: "two" } })] }, `${P}:teams[0].quota.gpu = "two": expected number, got a string`],
+    ["fractional GPU quota", { [`${P}:teams`]: [team({ quota: { cpu: "8", memory: "32Gi", gpu: 1.5 } })] }, `${P}:teams[0].quota.gpu = 1.5: must be a whole number`],
+    ["negative CPU quantity", { [`${P}:teams`]: [team({ quota: { cpu: "-8", memory: "32Gi", gpu: 1 } })] }, `${P}:teams[0].quota.cpu = "-8": must be a non-negative Kubernetes quantity`],
+    ["zero memory", { [`${P}:teams`]: [team({ quota: { cpu: "8", memory: "0Gi", gpu: 1 } })] }, `${P}:teams[0].quota.memory = "0Gi": must be greater than zero`],
+    ["missing quota", { [`${P}:teams`]: [{ name: "vision", group: "g" }] }, `${P}:teams[0].quota: is required (object)`],
+    ["unknown nested key", { [`${P}:teams`]: [team({ quota: { cpu: "8", memory: "32Gi", gpu: 1, gpus: 2 } })] }, `${P}:teams[0].quota.gpus: unknown key; allowed here: cpu, memory, gpu, pvcs, storage, pods`],
+    ["unknown top-level key", { [`${P}:bucket`]: "x" }, `${P}:bucket: unknown key; allowed here: ${P}:environment, aws:region,`],
+    ["missing environment", { [`${P}:environment`]: undefined }, `${P}:environment: is required (string)`],
+    ["missing region", { "aws:region": undefined }, "aws:region: is required (string)"],
+    ["bad region", { "aws:region": "mars-1" }, `aws:region = "mars-1": must be an AWS region`],
+    ["no teams", { [`${P}:teams`]: [] }, `${P}:teams = []: must list at least one team`],
+    ["teams not a list", { [`${P}:teams`]: { vision: {} } }, `${P}:teams = {"vision":{}}: expected array, got an object`],
+    ["bad data classification", { [`${P}:teams`]: [team({ dataClassification: "secret" })] }, `${P}:teams[0].dataClassification = "secret": must be one of "public", "internal", "confidential", "restricted"`],
+    ["deletion window below the safe minimum", { [`${P}:storage`]: { kmsDeletionWindowDays: 7 } }, `${P}:storage.kmsDeletionWindowDays = 7: must be at least 14 (safe minimum)`],
+    ["rotation period above the AWS maximum", { [`${P}:storage`]: { kmsRotationPeriodDays: 3000 } }, `${P}:storage.kmsRotationPeriodDays = 3000: must be at most 2560 (AWS maximum)`],
+    ["key admin not an ARN", { [`${P}:storage`]: { keyAdministratorArns: ["admin"] } }, `${P}:storage.keyAdministratorArns[0] = "admin": must be an IAM role, user or root ARN`],
+    ["bad object lock mode", { [`${P}:storage`]: { artifactObjectLock: { mode: "STRICT", retentionDays: 1 } } }, `${P}:storage.artifactObjectLock.mode = "STRICT": must be one of "GOVERNANCE", "COMPLIANCE"`],
+    ["egress to the internet", { [`${P}:kubernetes`]: { egress: [{ name: "all", cidr: "0.0.0.0/0", ports: [443] }] } }, `${P}:kubernetes.egress[0].cidr = "0.0.0.0/0": must not be a /0 route`],
+    ["egress CIDR malformed", { [`${P}:kubernetes`]: { egress: [{ name: "s3", cidr: "10.0.0.300/8", ports: [443] }] } }, `${P}:kubernetes.egress[0].cidr = "10.0.0.300/8": must be an IPv4 CIDR`],
+    ["egress port out of range", { [`${P}:kubernetes`]: { egress: [{ name: "s3", cidr: "10.0.0.0/8", ports: [70000] }] } }, `${P}:kubernetes.egress[0].ports[0] = 70000: must be a port 1-65535`],
+    ["bad Pod Security version", { [`${P}:kubernetes`]: { podSecurityVersion: "1.30" } }, `${P}:kubernetes.podSecurityVersion = "1.30": must be v1.<minor> or latest`],
+    ["istioInjection not a boolean", { [`${P}:kubernetes`]: { istioInjection: "yes" } }, `${P}:kubernetes.istioInjection = "yes": expected boolean, got a string`],
+    ["structured key not JSON", { [`${P}:storage`]: "{not json" }, `${P}:storage: is not valid structured config`],
+  ])("%s", (_case, overrides, expected) => {
+    expect(problems(overrides).join("\n")).toContain(expected);
+  });
+
+  it("reports duplicate team names even next to other errors, and every problem at once", () => {
+    const found = problems({
+      [`${P}:environment`]: "Prod!",
+      [`${P}:teams`]: [team({}), team({ quota: { cpu: "1", memory: "1Gi", gpu: -2 } })],
+    });
+    expect(found).toEqual(expect.arrayContaining([
+      expect.stringContaining(`${P}:teams[1].name = "vision": duplicates the name of teams[0]`),
+      expect.stringContaining(`${P}:teams[1].quota.gpu = -2`),
+      expect.stringContaining(`${P}:environment = "Prod!"`),
+    ]));
+  });
+
+  it("never echoes the value of a secret key", () => {
+    const found = problems({ [`${P}:owner`]: "" }, [`${P}:owner`]);
+    expect(found).toEqual([`${P}:owner = [secret]: must not be empty`]);
+  });
+
+  it("is a RunError, so pulumi prints the message without a stack trace", () => {
+    const error = new ConfigError(["x: bad"]);
+    expect(error.message).toBe("Invalid stack config:\n  - x: bad");
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+  });
+});

@@ -1,0 +1,100 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseAllDocuments } from "yaml";
+import { validateKubernetesObject } from "../support/kubernetesSchemas";
+import { REPO_ROOT, runTool } from "../support/planCli";
+import type { PlanReport } from "../../tools/plan/report";
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe("npm run plan -- --stack dev", () => {
+  const out = path.join(work, "dev");
+  const json = path.join(work, "dev.json");
+  let result: ReturnType<typeof runTool>;
+  let report: PlanReport;
+
+  beforeAll(() => {
+    result = runTool("plan", ["--stack", "dev", "--out", out, "--json", json]);
+    report = JSON.parse(fs.readFileSync(json, "utf8")) as PlanReport;
+  });
+
+  it("exits 0 and prints the resource tree and counts by type", () => {
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Offline plan of secure-ml-platform/dev");
+    expect(result.stdout).toMatch(/^ {4}secure-ml:tenancy:TeamNamespace {2}vision$/m);
+    expect(result.stdout).toMatch(/aws:s3\/bucket:Bucket\s+3$/m);
+  });
+
+  it("writes the JSON report in the documented shape", () => {
+    expect(Object.keys(report).sort()).toEqual(["resources", "stack", "violations"]);
+    expect(report.stack).toBe("dev");
+    expect(report.violations).toEqual([]);
+    for (const resource of report.resources) expect(Object.keys(resource).sort()).toEqual(["name", "type", "urn"]);
+    const stackRoot = report.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    expect(stackRoot?.urn).toBe("urn:pulumi:dev::secure-ml-platform::pulumi:pulumi:Stack::secure-ml-platform-dev");
+    expect(report.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.name).sort()).toEqual(
+      ["ml-dev-access-logs", "ml-dev-datasets", "ml-dev-model-artifacts"],
+    );
+    expect(report.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.name)).toEqual(["vision-namespace", "nlp-namespace"]);
+  });
+
+  it("writes one manifest file per namespace, every object valid against the Kubernetes schemas", () => {
+    expect(fs.readdirSync(out).sort()).toEqual(["nlp.yaml", "vision.yaml"]);
+    const objects = parseAllDocuments(fs.readFileSync(path.join(out, "vision.yaml"), "utf8")).map((doc) => doc.toJS() as { apiVersion: string; kind: string });
+    expect(objects[0].kind).toBe("Namespace");
+    expect(objects.length).toBe(14);
+    for (const object of objects) validateKubernetesObject(object);
+  });
+});
+
+describe("the plan of every stack in the repo", () => {
+  const stacks = fs.readdirSync(REPO_ROOT).map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1]).filter((stack): stack is string => !!stack);
+
+  it("covers dev, staging and prod", () => expect(stacks.sort()).toEqual(["dev", "prod", "staging"]));
+
+  it.each(stacks.filter((stack) => stack !== "dev"))("%s plans in update mode", (stack) => {
+    const result = runTool("plan", ["--stack", stack, "--mode", "update", "--out", path.join(work, stack)]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+});
+
+describe("bad input", () => {
+  function project(stackYaml: string): string {
+    const dir = fs.mkdtempSync(path.join(work, "project-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: secure-ml-platform\nruntime: nodejs\nmain: ${path.join(REPO_ROOT, "index.ts")}\n`);
+    fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), stackYaml);
+    return dir;
+  }
+
+  it("a config error exits 1 with the key named, no stack trace and no report", () => {
+    const dir = project("config:\n  aws:region: us-west-2\n  secure-ml-platform:environment: dev\n  secure-ml-platform:teams:\n    - name: Vision\n      group: g\n      quota: {cpu: '1', memory: 1Gi, gpu: -1}\n");
+    const json = path.join(dir, "report.json");
+    const result = runTool("plan", ["--project", dir, "--stack", "bad", "--json", json]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('secure-ml-platform:teams[0].name = "Vision": must be a DNS-1123 label');
+    expect(result.stderr).toContain("secure-ml-platform:teams[0].quota.gpu = -1: must not be negative");
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.existsSync(json)).toBe(false);
+  });
+
+  it("a missing stack file exits 2", () => {
+    const result = runTool("plan", ["--stack", "nosuchstack"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("Pulumi.nosuchstack.yaml: not found");
+  });
+
+  it("a stack file that is not YAML exits 2", () => {
+    const result = runTool("plan", ["--project", project("config: [unclosed\n"), "--stack", "bad"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("Pulumi.bad.yaml: not valid YAML");
+  });
+
+  it("an unknown option is refused with usage", () => {
+    const result = runTool("plan", ["--stack", "dev", "--bogus"]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("unknown option '--bogus'");
+  });
+});
