@@ -2,6 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Command, InvalidArgumentError } from "commander";
+import { PolicyConfigError, type PolicyPackConfig } from "../analyzer/policyConfig";
+import { PolicyPackStartError } from "../analyzer/policyPackProcess";
+import { runPolicies, type Violation } from "../analyzer/runPolicies";
 import { writeManifests } from "./manifests";
 import { buildReport, renderCounts, renderTree } from "./report";
 import { runProgram } from "./runProgram";
@@ -9,6 +12,7 @@ import { readProjectStack, StackFileError } from "./stackFile";
 
 const EXIT_VIOLATION = 1;
 const EXIT_UNREADABLE = 2;
+const POLICY_PACK = path.resolve(__dirname, "../../policypacks/ml-guard");
 
 interface PlanOptions {
   stack: string;
@@ -16,6 +20,23 @@ interface PlanOptions {
   out?: string;
   json?: string;
   mode: "preview" | "update";
+  policyConfig?: string;
+}
+
+function readPolicyConfig(file: string | undefined): PolicyPackConfig | undefined {
+  if (!file) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig;
+  } catch (error) {
+    throw new StackFileError(`${file}: not a readable JSON policy config (${(error as Error).message})`);
+  }
+}
+
+function renderViolations(violations: Violation[], names: Map<string, string>): string {
+  if (violations.length === 0) return "Policy violations: none";
+  const lines = violations.map((v) => `  [${v.enforcementLevel}] ${v.policy}  ${names.get(v.urn) ?? v.urn}
+      ${v.message.replace(/\n/g, "\n      ")}`);
+  return `Policy violations (${violations.length}):\n${lines.join("\n")}`;
 }
 
 function parseMode(value: string): "preview" | "update" {
@@ -26,6 +47,7 @@ function parseMode(value: string): "preview" | "update" {
 async function plan(options: PlanOptions): Promise<number> {
   const projectDir = path.resolve(options.project);
   const stack = readProjectStack(projectDir, options.stack);
+  const policyConfig = readPolicyConfig(options.policyConfig);
   const run = await runProgram(projectDir, stack, options.mode);
   const outDir = path.resolve(options.out ?? path.join(projectDir, ".plan", options.stack));
 
@@ -35,13 +57,29 @@ async function plan(options: PlanOptions): Promise<number> {
   const files = writeManifests(run.resources, outDir);
   console.log(`Kubernetes manifests: ${files.length} files in ${path.relative(process.cwd(), outDir) || "."}`);
 
-  const report = buildReport(stack.stack, run.resources, []);
+  const policies = await runPolicies(POLICY_PACK, run.resources, {
+    project: stack.project,
+    stack: stack.stack,
+    organization: "organization",
+    dryRun: options.mode === "preview",
+    config: stack.config.values,
+    secretKeys: [...stack.config.secretKeys],
+    tags: {},
+  }, policyConfig);
+  const names = new Map(run.resources.map((resource) => [resource.urn, `${resource.type}  ${resource.name}`]));
+  console.log(`\nml-guard: ${policies.policies.length} policies over ${run.resources.length} resources`);
+  for (const remediation of policies.remediations) console.log(`  remediated by ${remediation.policy}: ${names.get(remediation.urn)}`);
+  console.log(renderViolations(policies.violations, names));
+
+  const report = buildReport(stack.stack, run.resources, policies.violations);
   if (options.json) {
     fs.mkdirSync(path.dirname(path.resolve(options.json)), { recursive: true });
     fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`JSON report: ${options.json}`);
   }
-  return 0;
+  const mandatory = policies.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  if (mandatory > 0) console.error(`\n${mandatory} mandatory policy violation(s): the plan is blocked`);
+  return mandatory > 0 ? EXIT_VIOLATION : 0;
 }
 
 const program = new Command("plan")
@@ -50,6 +88,7 @@ const program = new Command("plan")
   .option("--project <dir>", "Pulumi project directory", ".")
   .option("--out <dir>", "where to write the Kubernetes manifests (default <project>/.plan/<stack>)")
   .option("--json <file>", "write the JSON report here")
+  .option("--policy-config <file>", "policy config JSON, as for pulumi preview --policy-pack-config")
   .option("--mode <mode>", "preview: computed outputs unknown, as in a first preview; update: as after pulumi up", parseMode, "preview")
   .showHelpAfterError();
 
@@ -58,12 +97,12 @@ program.parse();
 plan(program.opts<PlanOptions>()).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof StackFileError) {
+    if (error instanceof StackFileError || error instanceof PolicyConfigError) {
       console.error(`error: ${error.message}`);
       process.exit(EXIT_UNREADABLE);
     }
     // Config errors are RunErrors: their message is the whole story.
-    if (pulumi.RunError.isInstance(error)) console.error(`error: ${error.message}`);
+    if (pulumi.RunError.isInstance(error) || error instanceof PolicyPackStartError) console.error(`error: ${error.message}`);
     else console.error(error);
     process.exit(EXIT_VIOLATION);
   },

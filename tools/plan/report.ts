@@ -1,11 +1,6 @@
 import type { RegisteredResource } from "./runProgram";
 
-export interface Violation {
-  policy: string;
-  urn: string;
-  message: string;
-  enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
-}
+import type { Violation } from "../analyzer/runPolicies";
 
 /** The machine-readable plan report (its shape is a stable interface, see DESIGN.md). */
 export interface PlanReport {

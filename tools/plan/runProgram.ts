@@ -16,6 +16,19 @@ export interface RegisteredResource {
   propertyDependencies: Record<string, string[]>;
   /** Inputs as the engine got them: secrets signed, unknowns as the sentinel. */
   inputs: Record<string, unknown>;
+  /** Outputs the (mock) provider answered with, in the same encoding. */
+  outputs: Record<string, unknown>;
+  options: ResourceOptionsRecord;
+}
+
+/** The resource options an analyzer sees. */
+export interface ResourceOptionsRecord {
+  protect: boolean;
+  ignoreChanges: string[];
+  deleteBeforeReplace?: boolean;
+  additionalSecretOutputs: string[];
+  aliases: string[];
+  customTimeouts: { create: number; update: number; delete: number };
 }
 
 export interface ProgramRun {
@@ -34,8 +47,33 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getProtect(): boolean | undefined;
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+  getAliasurnsList(): string[];
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
-type Callback = (error: Error | null, response?: { getUrn(): string }) => void;
+type Callback = (error: Error | null, response?: { getUrn(): string; getObject(): { toJavaScript(): Record<string, unknown> } | undefined }) => void;
+
+/** Custom timeouts arrive as Go duration strings ("5m", "30s"); analyzers get seconds. */
+function seconds(duration: string | undefined): number {
+  const match = /^(\d+(?:\.\d+)?)(h|m|s)$/.exec(duration ?? "");
+  return match ? Number(match[1]) * { h: 3600, m: 60, s: 1 }[match[2] as "h" | "m" | "s"] : 0;
+}
+
+function optionsOf(request: RegisterRequest): ResourceOptionsRecord {
+  const timeouts = request.getCustomtimeouts();
+  return {
+    protect: request.getProtect() ?? false,
+    ignoreChanges: request.getIgnorechangesList(),
+    deleteBeforeReplace: request.getDeletebeforereplacedefined() ? request.getDeletebeforereplace() : undefined,
+    additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+    aliases: request.getAliasurnsList(),
+    customTimeouts: { create: seconds(timeouts?.getCreate()), update: seconds(timeouts?.getUpdate()), delete: seconds(timeouts?.getDelete()) },
+  };
+}
 interface MonitorWithRegister {
   registerResource(request: RegisterRequest, callback: Callback): void;
   /** The mock monitor's record; a component's state is what it passed to registerOutputs. */
@@ -60,6 +98,8 @@ function recordRegistrations(monitor: MonitorWithRegister, resources: Registered
           dependencies: request.getDependenciesList(),
           propertyDependencies,
           inputs: request.getObject()?.toJavaScript() ?? {},
+          outputs: response.getObject()?.toJavaScript() ?? {},
+          options: optionsOf(request),
         });
       }
       callback(error, response);

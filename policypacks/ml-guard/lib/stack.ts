@@ -1,0 +1,35 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { isKind } from "./kubernetes";
+import { asRecord, asString, rawProps } from "./values";
+
+/** A stack resource with its raw properties (unknowns as sentinels), for stack-level rules. */
+export interface StackResource {
+  resource: PolicyResource;
+  props: Record<string, unknown>;
+}
+
+export const withRawProps = (resources: PolicyResource[]): StackResource[] =>
+  resources.map((resource) => ({ resource, props: rawProps(resource.props) }));
+
+/** Whether `resource`'s input `property` was computed from `target`'s outputs (e.g. a bucket id). */
+export function dependsOnThrough(resource: PolicyResource, property: string, target: PolicyResource): boolean {
+  return (resource.propertyDependencies[property] ?? []).some((dependency) => dependency.urn === target.urn);
+}
+
+/** The namespace name of a namespaced Kubernetes object, when known. */
+export const namespaceName = (item: StackResource) => asString(asRecord(item.props.metadata).namespace);
+/** The name of a Kubernetes object, when known. */
+export const objectName = (item: StackResource) => asString(asRecord(item.props.metadata).name);
+
+/**
+ * Whether a namespaced object lives in the given Namespace resource: by name when both are known, or
+ * (first preview, names still unknown) because its metadata was computed from that Namespace.
+ */
+export function isInNamespace(item: StackResource, namespace: StackResource): boolean {
+  const wanted = objectName(namespace);
+  const actual = namespaceName(item);
+  if (wanted !== undefined && actual !== undefined) return wanted === actual;
+  return dependsOnThrough(item.resource, "metadata", namespace.resource);
+}
+
+export const ofKind = (items: StackResource[], group: string, kind: string) => items.filter((item) => isKind(item.resource.type, group, kind));

@@ -1,0 +1,187 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ExemptNamespacesConfig } from "../lib/config";
+import { unverified, violation, type Finding } from "../lib/findings";
+import { isDigestPinned, isFromAllowedRegistry, parseImageReference } from "../lib/images";
+import type { ContainerView, PodView } from "../lib/kubernetes";
+import { asRecord, asString, asText, isUnknown } from "../lib/values";
+import { workloadPolicy } from "../lib/workloadPolicy";
+
+const where = (view: ContainerView) => `${view.list === "model" ? "model container" : view.list.replace(/s$/, "")} "${view.name}"`;
+const isWindows = (pod: PodView) => asString(asRecord(pod.spec.os).name) === "windows";
+
+/** Containers that carry their own image (a KServe model spec may leave it to the serving runtime). */
+const withImage = (pod: PodView) => pod.containers.filter((view) => view.list !== "model" || view.container.image !== undefined);
+
+export const DEFAULT_ALLOWED_REGISTRIES = ["*.dkr.ecr.*.amazonaws.com", "public.ecr.aws", "registry.k8s.io", "nvcr.io"];
+export const DEFAULT_MODEL_LABELS = ["mlops.io/model-name", "mlops.io/model-version"];
+const SERVING_ROLE_LABEL = "mlops.io/role";
+/** Extended resources that are GPUs (NVIDIA, AMD, Intel) and so must be limited explicitly. */
+const GPU_RESOURCE = /^(nvidia\.com|amd\.com|gpu\.intel\.com)\/gpu/;
+
+const readOnlyRootFilesystem = workloadPolicy(
+  {
+    name: "pod-require-read-only-root-filesystem",
+    description: "Containers must run with a read-only root filesystem.",
+    severity: "medium",
+    remediationSteps: "Set securityContext.readOnlyRootFilesystem: true; mount an emptyDir where the process must write (e.g. /tmp).",
+  },
+  (pod) =>
+    isWindows(pod)
+      ? []
+      : pod.containers.flatMap((view) => {
+          const value = asRecord(view.container.securityContext).readOnlyRootFilesystem;
+          const path = `${view.path}.securityContext.readOnlyRootFilesystem`;
+          if (isUnknown(value)) return [unverified(path, `readOnlyRootFilesystem of ${where(view)}`)];
+          return value === true ? [] : [violation(path, `${where(view)} can write to its root filesystem; set readOnlyRootFilesystem: true and mount an emptyDir for scratch space`)];
+        }),
+);
+
+const pinnedImages = workloadPolicy(
+  {
+    name: "pod-require-pinned-images",
+    description: "Container images must be pinned by sha256 digest (a tag such as :latest can be moved).",
+    severity: "high",
+    remediationSteps: "Reference images as registry/repository@sha256:<digest> (crane digest or docker buildx imagetools inspect prints it).",
+  },
+  (pod) =>
+    withImage(pod).flatMap((view) => {
+      const image = view.container.image;
+      const path = `${view.path}.image`;
+      if (isUnknown(image)) return [unverified(path, `image of ${where(view)}`)];
+      if (typeof image !== "string" || image === "") return [violation(path, `${where(view)} names no image`)];
+      const reference = parseImageReference(image);
+      if (isDigestPinned(reference)) return [];
+      const tag = reference.tag ?? "latest (implicit)";
+      return [violation(path, `${where(view)} uses ${JSON.stringify(image)}, tag ${tag}, not a digest; pin it as ${reference.registry}/${reference.repository}@sha256:<digest>`)];
+    }),
+);
+
+interface RegistryConfig extends ExemptNamespacesConfig {
+  allowedRegistries?: string[];
+}
+
+const allowedRegistries = workloadPolicy<RegistryConfig>(
+  {
+    name: "pod-restrict-image-registries",
+    description: "Container images must come from an allowed registry.",
+    severity: "high",
+    remediationSteps: "Mirror the image into an allowed registry, or add the registry to allowedRegistries in the policy config.",
+  },
+  (pod, config) => {
+    const patterns = config.allowedRegistries ?? DEFAULT_ALLOWED_REGISTRIES;
+    return withImage(pod).flatMap((view) => {
+      const image = view.container.image;
+      const path = `${view.path}.image`;
+      if (isUnknown(image)) return [unverified(path, `image of ${where(view)}`)];
+      if (typeof image !== "string" || image === "") return [];
+      const reference = parseImageReference(image);
+      return isFromAllowedRegistry(reference, patterns)
+        ? []
+        : [violation(path, `${where(view)} pulls from ${reference.registry}/${reference.repository}, which is not an allowed registry (${patterns.join(", ")})`)];
+    });
+  },
+  {
+    allowedRegistries: {
+      type: "array",
+      items: { type: "string" },
+      default: DEFAULT_ALLOWED_REGISTRIES,
+      description: "Registry hosts, optionally with a repository prefix; `*` matches one DNS label.",
+    },
+  },
+);
+
+function resourceFindings(view: ContainerView): Finding[] {
+  const resources = view.container.resources;
+  const path = `${view.path}.resources`;
+  if (isUnknown(resources)) return [unverified(path, `resources of ${where(view)}`)];
+  const requests = asRecord(asRecord(resources).requests);
+  const limits = asRecord(asRecord(resources).limits);
+  const findings: Finding[] = [];
+  for (const [kind, values] of [["requests", requests], ["limits", limits]] as const) {
+    const missing = ["cpu", "memory"].filter((name) => values[name] === undefined || values[name] === null || values[name] === "");
+    if (missing.length > 0) findings.push(violation(`${path}.${kind}`, `${where(view)} sets no ${kind} for ${missing.join(" and ")}; set both so the scheduler and the quota can account for it`));
+  }
+  for (const name of Object.keys(requests).filter((key) => GPU_RESOURCE.test(key))) {
+    if (limits[name] === undefined) findings.push(violation(`${path}.limits["${name}"]`, `${where(view)} requests ${name} without a limit; GPUs cannot be overcommitted, set limits["${name}"] equal to the request`));
+    else if (!isUnknown(limits[name]) && !isUnknown(requests[name]) && asText(limits[name]) !== asText(requests[name])) {
+      findings.push(violation(`${path}.limits["${name}"]`, `${where(view)} requests ${JSON.stringify(requests[name])} ${name} but limits ${JSON.stringify(limits[name])}; they must be equal`));
+    }
+  }
+  return findings;
+}
+
+const requireResources = workloadPolicy(
+  {
+    name: "pod-require-resources",
+    description: "Containers must set CPU and memory requests and limits, and a limit for every GPU they request.",
+    severity: "medium",
+    remediationSteps: "Set resources.requests and resources.limits for cpu and memory; for GPUs set limits (equal to requests).",
+  },
+  // Ephemeral debug containers cannot declare resources, so they are not held to this rule.
+  (pod) => pod.containers.filter((view) => view.list !== "ephemeralContainers").flatMap(resourceFindings),
+);
+
+interface ModelLabelConfig extends ExemptNamespacesConfig {
+  requiredLabels?: string[];
+}
+
+/** Serving workloads: every InferenceService, and pods labelled with the serving role. */
+const isServing = (pod: PodView) => pod.kind === "InferenceService" || asRecord(pod.metadata.labels)[SERVING_ROLE_LABEL] === "serving";
+
+const modelLabels = workloadPolicy<ModelLabelConfig>(
+  {
+    name: "serving-missing-model-labels",
+    description: "Model-serving workloads must carry the model name and version labels.",
+    severity: "medium",
+    remediationSteps: "Add the labels (default mlops.io/model-name and mlops.io/model-version) to the InferenceService or the pod template.",
+  },
+  (pod, config) => {
+    if (!isServing(pod)) return [];
+    const labels = asRecord(pod.metadata.labels);
+    return (config.requiredLabels ?? DEFAULT_MODEL_LABELS).flatMap((label) => {
+      const value = labels[label];
+      const path = `${pod.metadataPath}.labels["${label}"]`;
+      if (isUnknown(value)) return [unverified(path, `label ${label}`)];
+      return typeof value === "string" && value.trim() !== "" ? [] : [violation(path, `the serving workload has no ${label} label; add it so the served model is identifiable`)];
+    });
+  },
+  { requiredLabels: { type: "array", items: { type: "string" }, default: DEFAULT_MODEL_LABELS, description: "Labels every serving workload must carry." } },
+);
+
+const defaultServiceAccount = workloadPolicy(
+  {
+    name: "pod-disallow-default-service-account",
+    description: "Workloads must run as a dedicated ServiceAccount, not the namespace's default one.",
+    severity: "medium",
+    remediationSteps: "Set serviceAccountName to the team's training or serving ServiceAccount.",
+  },
+  (pod) => {
+    const name = pod.spec.serviceAccountName ?? pod.spec.serviceAccount;
+    const path = `${pod.specPath}.serviceAccountName`;
+    if (isUnknown(name)) return [unverified(path, "the ServiceAccount name")];
+    return name === undefined || name === "" || name === "default"
+      ? [violation(path, "the workload runs as the default ServiceAccount; set serviceAccountName to a dedicated account (training or serving)")]
+      : [];
+  },
+);
+
+const tokenAutomount = workloadPolicy(
+  {
+    name: "pod-disallow-token-automount",
+    description: "Pods must not mount a ServiceAccount token unless they opt in explicitly.",
+    severity: "medium",
+    remediationSteps: "Set automountServiceAccountToken: false on the pod spec (true only for a pod that calls the Kubernetes API).",
+  },
+  (pod) => {
+    const value = pod.spec.automountServiceAccountToken;
+    const path = `${pod.specPath}.automountServiceAccountToken`;
+    if (isUnknown(value)) return [unverified(path, "automountServiceAccountToken")];
+    return value === undefined
+      ? [violation(path, "the pod inherits token automount from its ServiceAccount; set automountServiceAccountToken: false (or true to opt in)")]
+      : [];
+  },
+);
+
+export const workloadPolicies: ResourceValidationPolicy[] = [
+  readOnlyRootFilesystem, pinnedImages, allowedRegistries, requireResources, modelLabels, defaultServiceAccount, tokenAutomount,
+];
