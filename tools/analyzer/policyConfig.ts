@@ -2,7 +2,8 @@ import Ajv from "ajv";
 import type * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
-const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+/** In the order of the protocol's EnforcementLevel enum (ADVISORY = 0, MANDATORY, DISABLED, REMEDIATE). */
+const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 
 /** `pulumi preview --policy-pack-config` JSON: per policy a level, or an object of level and properties; `all` sets every level. */
 export type PolicyPackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;

@@ -1,4 +1,4 @@
-import { asArray, asRecord, asString, isRecord } from "./values";
+import { asArray, asRecord, asString, isRecord, isUnknown } from "./values";
 
 /** `kubernetes:apps/v1:Deployment` -> group `apps`, version `v1`, kind `Deployment` (core group is ""). */
 export interface KubernetesType {
@@ -46,6 +46,8 @@ export interface PodView {
   containers: ContainerView[];
   /** The namespace of the workload (metadata.namespace of the resource). */
   namespace?: string;
+  /** Parts of the template that are unknown until apply, so no rule can vouch for them in preview. */
+  unknownPaths: string[];
 }
 
 const CONTAINER_LISTS: ContainerList[] = ["containers", "initContainers", "ephemeralContainers"];
@@ -66,14 +68,34 @@ function containersOf(spec: Record<string, unknown>, specPath: string, extra: Co
   return [...views, ...extra];
 }
 
+/** The structural parts of a template that, when unknown, hide what the rules look at. */
+function unknownPathsOf(metadata: unknown, metadataPath: string, spec: unknown, specPath: string, containers: ContainerView[]): string[] {
+  const record = asRecord(spec);
+  const candidates: [string, unknown][] = [
+    [metadataPath, metadata],
+    [specPath, spec],
+    [`${specPath}.securityContext`, record.securityContext],
+    [`${specPath}.volumes`, record.volumes],
+    ...CONTAINER_LISTS.map((list): [string, unknown] => [`${specPath}.${list}`, record[list]]),
+    ...CONTAINER_LISTS.flatMap((list) => asArray(record[list]).map((container, index): [string, unknown] => [`${specPath}.${list}[${index}]`, container])),
+    ...containers.map((view): [string, unknown] => [`${view.path}.securityContext`, view.container.securityContext]),
+  ];
+  return candidates.filter(([, value]) => isUnknown(value)).map(([path]) => path);
+}
+
 function podView(kind: string, metadata: unknown, metadataPath: string, spec: unknown, specPath: string, namespace?: string, extra?: ContainerView[]): PodView {
   const podSpec = asRecord(spec);
-  return { kind, metadata: asRecord(metadata), metadataPath, spec: podSpec, specPath, containers: containersOf(podSpec, specPath, extra), namespace };
+  const containers = containersOf(podSpec, specPath, extra);
+  return {
+    kind, metadata: asRecord(metadata), metadataPath, spec: podSpec, specPath, containers, namespace,
+    unknownPaths: unknownPathsOf(metadata, metadataPath, spec, specPath, containers),
+  };
 }
 
 function templateView(kind: string, template: unknown, path: string, namespace?: string): PodView {
   const record = asRecord(template);
-  return podView(kind, record.metadata, `${path}.metadata`, record.spec, `${path}.spec`, namespace);
+  const view = podView(kind, record.metadata, `${path}.metadata`, record.spec, `${path}.spec`, namespace);
+  return isUnknown(template) ? { ...view, unknownPaths: [path, ...view.unknownPaths] } : view;
 }
 
 /**

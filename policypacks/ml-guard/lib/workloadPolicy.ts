@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { exemptNamespacesSchema, isExemptNamespace, type ExemptNamespacesConfig } from "./config";
-import { reportFindings, type Finding } from "./findings";
+import { reportFindings, unverified, type Finding } from "./findings";
 import { podTemplatesOf, type PodView } from "./kubernetes";
 import { rawProps } from "./values";
 
@@ -24,7 +24,9 @@ export function workloadPolicy<C extends ExemptNamespacesConfig>(
       if (pods.length === 0) return;
       const config = args.getConfig<C>();
       if (isExemptNamespace(pods[0].namespace, config)) return;
-      reportFindings(reportViolation, pods.flatMap((pod) => check(pod, config)));
+      // A template whose parts are unknown (first preview) is never passed silently.
+      const unknownParts = pods.flatMap((pod) => pod.unknownPaths.map((path) => unverified(path, "this part of the pod template")));
+      reportFindings(reportViolation, [...unknownParts, ...pods.flatMap((pod) => check(pod, config))]);
     },
   };
 }

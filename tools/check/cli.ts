@@ -1,0 +1,69 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command } from "commander";
+import { PolicyConfigError, type PolicyPackConfig } from "../analyzer/policyConfig";
+import { PolicyPackStartError } from "../analyzer/policyPackProcess";
+import { runPolicies } from "../analyzer/runPolicies";
+import { loadInputs, UnreadableInputError } from "./loadInputs";
+
+const EXIT_VIOLATION = 1;
+const EXIT_UNREADABLE = 2;
+const POLICY_PACK = path.resolve(__dirname, "../../policypacks/ml-guard");
+const PROJECT = "manifests";
+const STACK = "check";
+
+interface CheckOptions {
+  config?: string;
+  json?: string;
+}
+
+function readConfig(file: string | undefined): PolicyPackConfig | undefined {
+  if (!file) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig;
+  } catch (error) {
+    throw new UnreadableInputError(`${file}: not a readable JSON policy config (${(error as Error).message})`);
+  }
+}
+
+async function check(paths: string[], options: CheckOptions): Promise<number> {
+  const config = readConfig(options.config);
+  const resources = loadInputs(paths, STACK, PROJECT);
+  const objects = resources.filter((resource) => resource.custom);
+  const run = await runPolicies(POLICY_PACK, resources, {
+    project: PROJECT, stack: STACK, organization: "organization", dryRun: false, config: {}, secretKeys: [], tags: {},
+  }, config);
+  const sources = new Map(resources.map((resource) => [resource.urn, `${resource.source} (${resource.type.replace(/^kubernetes:/, "")} ${resource.name})`]));
+  for (const violation of run.violations) {
+    console.log(`[${violation.enforcementLevel}] ${violation.policy}  ${sources.get(violation.urn) ?? violation.urn}\n    ${violation.message.replace(/\n/g, "\n    ")}`);
+  }
+  const mandatory = run.violations.filter((violation) => violation.enforcementLevel === "mandatory").length;
+  console.log(`\nml-guard: ${objects.length} object(s) checked, ${run.violations.length} violation(s), ${mandatory} mandatory`);
+  if (options.json) {
+    const report = { resources: objects.map(({ urn, type, name, source }) => ({ urn, type, name, source })), violations: run.violations };
+    fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  return mandatory > 0 ? EXIT_VIOLATION : 0;
+}
+
+const program = new Command("check")
+  .description("Run the ml-guard policy pack over Kubernetes YAML manifests and JSON resource lists")
+  .argument("<paths...>", "files or directories (*.yaml, *.yml, *.json; YAML may hold many documents)")
+  .option("--config <file>", "policy config JSON, as for pulumi preview --policy-pack-config")
+  .option("--json <file>", "write the report as JSON")
+  .showHelpAfterError()
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_UNREADABLE));
+
+program.parse();
+
+check(program.args, program.opts<CheckOptions>()).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UnreadableInputError || error instanceof PolicyConfigError) {
+      console.error(`error: ${error.message}`);
+      process.exit(EXIT_UNREADABLE);
+    }
+    console.error(error instanceof PolicyPackStartError ? `error: ${error.message}` : error);
+    process.exit(EXIT_VIOLATION);
+  },
+);
