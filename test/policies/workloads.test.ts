@@ -10,7 +10,7 @@ const withSpec = (mutate: (spec: Spec) => void) => {
   mutate(spec);
   return spec;
 };
-const WORKLOAD_RULES = ["pod-require-read-only-root-filesystem", "pod-require-pinned-images", "pod-restrict-image-registries", "pod-require-resources", "serving-missing-model-labels", "pod-disallow-default-service-account", "pod-disallow-token-automount"];
+const WORKLOAD_RULES = ["pod-require-read-only-root-filesystem", "pod-require-pinned-images", "pod-restrict-image-registries", "pod-require-resources", "pod-require-gpu-limits", "serving-missing-model-labels", "pod-disallow-default-service-account", "pod-disallow-token-automount"];
 
 describe("workload rules", () => {
   it.each(workloadKinds(compliantPodSpec(), servingLabels))("a compliant %s passes every workload rule", (_kind, type, props) => {
@@ -71,22 +71,22 @@ describe("workload rules", () => {
     });
   });
 
-  describe("pod-require-resources", () => {
-    it("requires cpu and memory requests and limits", () => {
+  describe("pod-require-resources and pod-require-gpu-limits", () => {
+    it("asks for cpu and memory requests and limits (advisory: the LimitRange fills them in)", () => {
       expect(check("pod-require-resources", withSpec((s) => delete s.containers[0].resources.limits))).toEqual([
         expect.stringContaining('spec.containers[0].resources.limits: container "main" sets no limits for cpu and memory'),
       ]);
     });
 
     it("requires a GPU limit equal to the GPU request", () => {
-      expect(check("pod-require-resources", withSpec((s) => (s.containers[0].resources.requests["nvidia.com/gpu"] = 2)))).toEqual([
+      expect(check("pod-require-gpu-limits", withSpec((s) => (s.containers[0].resources.requests["nvidia.com/gpu"] = 2)))).toEqual([
         expect.stringContaining('limits["nvidia.com/gpu"]: container "main" requests nvidia.com/gpu without a limit'),
       ]);
-      expect(check("pod-require-resources", withSpec((s) => {
+      expect(check("pod-require-gpu-limits", withSpec((s) => {
         s.containers[0].resources.requests["nvidia.com/gpu"] = 2;
         s.containers[0].resources.limits["nvidia.com/gpu"] = "4";
       }))).toEqual([expect.stringContaining("requests 2 nvidia.com/gpu but limits \"4\"")]);
-      expect(check("pod-require-resources", withSpec((s) => {
+      expect(check("pod-require-gpu-limits", withSpec((s) => {
         s.containers[0].resources.requests["nvidia.com/gpu"] = 2;
         s.containers[0].resources.limits["nvidia.com/gpu"] = "2";
       }))).toEqual([]);

@@ -94,31 +94,54 @@ function resourceFindings(view: ContainerView): Finding[] {
   const resources = view.container.resources;
   const path = `${view.path}.resources`;
   if (isUnknown(resources)) return [unverified(path, `resources of ${where(view)}`)];
-  const requests = asRecord(asRecord(resources).requests);
-  const limits = asRecord(asRecord(resources).limits);
-  const findings: Finding[] = [];
-  for (const [kind, values] of [["requests", requests], ["limits", limits]] as const) {
+  return (["requests", "limits"] as const).flatMap((kind) => {
+    const values = asRecord(asRecord(resources)[kind]);
     const missing = ["cpu", "memory"].filter((name) => values[name] === undefined || values[name] === null || values[name] === "");
-    if (missing.length > 0) findings.push(violation(`${path}.${kind}`, `${where(view)} sets no ${kind} for ${missing.join(" and ")}; set both so the scheduler and the quota can account for it`));
-  }
-  for (const name of Object.keys(requests).filter((key) => GPU_RESOURCE.test(key))) {
-    if (limits[name] === undefined) findings.push(violation(`${path}.limits["${name}"]`, `${where(view)} requests ${name} without a limit; GPUs cannot be overcommitted, set limits["${name}"] equal to the request`));
-    else if (!isUnknown(limits[name]) && !isUnknown(requests[name]) && asText(limits[name]) !== asText(requests[name])) {
-      findings.push(violation(`${path}.limits["${name}"]`, `${where(view)} requests ${JSON.stringify(requests[name])} ${name} but limits ${JSON.stringify(limits[name])}; they must be equal`));
-    }
-  }
-  return findings;
+    return missing.length > 0
+      ? [violation(`${path}.${kind}`, `${where(view)} sets no ${kind} for ${missing.join(" and ")}; set both so scheduling and the quota do not depend on namespace defaults`)]
+      : [];
+  });
 }
+
+function gpuLimitFindings(view: ContainerView): Finding[] {
+  const resources = asRecord(view.container.resources);
+  const path = `${view.path}.resources`;
+  const requests = asRecord(resources.requests);
+  const limits = asRecord(resources.limits);
+  return Object.keys(requests).filter((key) => GPU_RESOURCE.test(key)).flatMap((name) => {
+    if (isUnknown(limits[name]) || isUnknown(requests[name])) return [unverified(`${path}.limits["${name}"]`, `the ${name} limit of ${where(view)}`)];
+    if (limits[name] === undefined) {
+      return [violation(`${path}.limits["${name}"]`, `${where(view)} requests ${name} without a limit; GPUs cannot be overcommitted, set limits["${name}"] equal to the request`)];
+    }
+    return asText(limits[name]) !== asText(requests[name])
+      ? [violation(`${path}.limits["${name}"]`, `${where(view)} requests ${JSON.stringify(requests[name])} ${name} but limits ${JSON.stringify(limits[name])}; they must be equal`)]
+      : [];
+  });
+}
+
+// Ephemeral debug containers cannot declare resources, so neither rule holds them to it.
+const withResources = (pod: PodView) => pod.containers.filter((view) => view.list !== "ephemeralContainers");
 
 const requireResources = workloadPolicy(
   {
     name: "pod-require-resources",
-    description: "Containers must set CPU and memory requests and limits, and a limit for every GPU they request.",
-    severity: "medium",
-    remediationSteps: "Set resources.requests and resources.limits for cpu and memory; for GPUs set limits (equal to requests).",
+    description: "Containers should set CPU and memory requests and limits.",
+    // Advisory: team namespaces have a LimitRange that fills in defaults at admission.
+    enforcementLevel: "advisory",
+    severity: "low",
+    remediationSteps: "Set resources.requests and resources.limits for cpu and memory.",
   },
-  // Ephemeral debug containers cannot declare resources, so they are not held to this rule.
-  (pod) => pod.containers.filter((view) => view.list !== "ephemeralContainers").flatMap(resourceFindings),
+  (pod) => withResources(pod).flatMap(resourceFindings),
+);
+
+const requireGpuLimits = workloadPolicy(
+  {
+    name: "pod-require-gpu-limits",
+    description: "Containers that request GPUs must set an equal GPU limit.",
+    severity: "medium",
+    remediationSteps: "Set resources.limits[\"nvidia.com/gpu\"] equal to the request (or only the limit: the request defaults to it).",
+  },
+  (pod) => withResources(pod).flatMap(gpuLimitFindings),
 );
 
 interface ModelLabelConfig extends ExemptNamespacesConfig {
@@ -183,5 +206,5 @@ const tokenAutomount = workloadPolicy(
 );
 
 export const workloadPolicies: ResourceValidationPolicy[] = [
-  readOnlyRootFilesystem, pinnedImages, allowedRegistries, requireResources, modelLabels, defaultServiceAccount, tokenAutomount,
+  readOnlyRootFilesystem, pinnedImages, allowedRegistries, requireResources, requireGpuLimits, modelLabels, defaultServiceAccount, tokenAutomount,
 ];
