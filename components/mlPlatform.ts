@@ -1,11 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DataClassification, PlatformConfig } from "../config/schema";
 import { dataClassifications } from "../config/schema";
+import { ExternalSecrets, SECRETS_SYNC_SERVICE_ACCOUNT } from "./secrets/externalSecrets";
+import { VaultAccess } from "./secrets/vaultAccess";
 import { EncryptedBucket } from "./storage/encryptedBucket";
 import { TeamNamespace } from "./tenancy/teamNamespace";
 
-/** Everything one environment needs, as validated by the stack config schema. */
-export type MlPlatformArgs = PlatformConfig;
+/** Everything one environment needs, as validated by the stack config schema, with credentials as Pulumi secrets. */
+export type MlPlatformArgs = Omit<PlatformConfig, "vaultToken" | "databasePassword"> & {
+  /** Password of vault.database.username: pass a Pulumi secret. */
+  databasePassword?: pulumi.Input<string>;
+};
 
 export interface BucketOutputs {
   name: pulumi.Output<string>;
@@ -38,6 +43,8 @@ export class MlPlatform extends pulumi.ComponentResource {
   readonly artifacts: EncryptedBucket;
   readonly accessLogs: EncryptedBucket;
   readonly teams: Record<string, TeamOutputs> = {};
+  readonly vault?: VaultAccess;
+  readonly externalSecrets?: ExternalSecrets;
 
   constructor(name: string, args: MlPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-ml:platform:MlPlatform", name, {}, opts);
@@ -71,6 +78,7 @@ export class MlPlatform extends pulumi.ComponentResource {
     this.artifacts = dataBucket("model-artifacts", { objectLock: storage.artifactObjectLock });
 
     const k8s = args.kubernetes;
+    const namespaces: Record<string, TeamNamespace> = {};
     for (const team of args.teams) {
       const namespace = new TeamNamespace(team.name, {
         group: team.group,
@@ -86,12 +94,47 @@ export class MlPlatform extends pulumi.ComponentResource {
         servingPort: k8s.servingPort,
         egress: k8s.egress,
       }, parent);
+      namespaces[team.name] = namespace;
       this.teams[team.name] = {
         namespace: namespace.namespaceName,
         trainingServiceAccount: namespace.trainingServiceAccountName,
         servingServiceAccount: namespace.servingServiceAccountName,
         bucketPrefix: teamBucketPrefix(team.name),
       };
+    }
+    if (args.vault) {
+      const vaultConfig = args.vault;
+      this.vault = new VaultAccess(`${name}-vault`, {
+        environment: args.environment,
+        ...vaultConfig,
+        teams: args.teams.map((team) => ({
+          name: team.name,
+          namespace: namespaces[team.name].namespaceName,
+          serviceAccounts: ["training", "serving", SECRETS_SYNC_SERVICE_ACCOUNT],
+          bucketPrefix: teamBucketPrefix(team.name),
+        })),
+        database: vaultConfig.database && args.databasePassword !== undefined ? { ...vaultConfig.database, password: args.databasePassword } : undefined,
+        aws: vaultConfig.aws && {
+          ...vaultConfig.aws,
+          region: args.awsRegion,
+          buckets: [this.datasets, this.artifacts].map((bucket) => pulumi.all([bucket.bucketArn, bucket.keyArn]).apply(([bucketArn, keyArn]) => ({ bucketArn, keyArn }))),
+          tags: baseTags,
+        },
+      }, parent);
+      if (args.externalSecrets) {
+        const eso = args.externalSecrets;
+        const vaultAccess = this.vault;
+        this.externalSecrets = new ExternalSecrets(`${name}-external-secrets`, {
+          // The config schema requires both endpoints whenever externalSecrets is set.
+          install: eso.install && k8s.apiServer && k8s.vaultEndpoint
+            ? { chartVersion: eso.chartVersion, namespace: eso.namespace, environment: args.environment, podSecurityVersion: k8s.podSecurityVersion, apiServer: k8s.apiServer, vaultEndpoint: k8s.vaultEndpoint }
+            : undefined,
+          vaultAddress: vaultConfig.address,
+          vaultAuthPath: vaultAccess.authPath,
+          vaultAudience: vaultConfig.audience,
+          teams: args.teams.map((team) => ({ name: team.name, namespace: namespaces[team.name].namespaceName, vault: vaultAccess.teams[team.name] })),
+        }, { parent: this, dependsOn: Object.values(namespaces) });
+      }
     }
     this.registerOutputs({});
   }

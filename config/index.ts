@@ -6,15 +6,16 @@ export { ConfigError } from "./errors";
 export { parsePlatformConfig, PROJECT, type RawStackConfig } from "./load";
 export * from "./schema";
 
-/** The engine stores the list of secret keys next to the config, under this key. */
-const SECRET_KEYS_ENTRY = "PULUMI_CONFIG_SECRET_KEYS";
+/**
+ * Whether the engine marked a key secret. The SDK has no public call for this; its own Config class
+ * uses this runtime function, which reads the secret-key list the engine hands over with the config.
+ */
+const isConfigSecret = (require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean }).isConfigSecret;
 
 /** Reads the stack config the engine handed to this program, exactly as `pulumi up` sets it. */
 export function readRawStackConfig(): RawStackConfig {
   const values = pulumi.runtime.allConfig();
-  const secretKeys = new Set<string>(values[SECRET_KEYS_ENTRY] ? (JSON.parse(values[SECRET_KEYS_ENTRY]) as string[]) : []);
-  delete values[SECRET_KEYS_ENTRY];
-  return { values, secretKeys };
+  return { values, secretKeys: new Set(Object.keys(values).filter((key) => isConfigSecret(key))) };
 }
 
 /** Loads and validates the stack config; throws a ConfigError before anything is registered. */

@@ -1,4 +1,4 @@
-import { platformConfigSchema, type PlatformConfig } from "./schema";
+import { platformConfigSchema, SECRET_FIELDS, type PlatformConfig } from "./schema";
 import { ConfigError, toConfigError } from "./errors";
 
 /** The Pulumi project name: our config keys are `secure-ml-platform:<key>`. */
@@ -52,5 +52,34 @@ export function parsePlatformConfig(raw: RawStackConfig): PlatformConfig {
   const isSecret = (path: PropertyKey[]) => path.length > 0 && raw.secretKeys.has(keyName([path[0]]));
   const result = platformConfigSchema.safeParse(candidate, { reportInput: true });
   if (!result.success) throw toConfigError(result.error, platformConfigSchema, keyName, isSecret);
+  const problems = relationProblems(result.data, (field) => raw.secretKeys.has(keyName([field])), keyName);
+  if (problems.length > 0) throw new ConfigError(problems);
   return result.data;
+}
+
+/** Rules between keys that one key's schema cannot express: secrets set as secrets, sections that need others. */
+function relationProblems(config: PlatformConfig, isSecretKey: (field: string) => boolean, keyName: (path: PropertyKey[]) => string): string[] {
+  const problems: string[] = [];
+  for (const field of SECRET_FIELDS) {
+    if (config[field] !== undefined && !isSecretKey(field)) {
+      problems.push(`${keyName([field])}: is a credential stored in plain text; set it with pulumi config set --secret ${keyName([field])} <value>`);
+    }
+  }
+  if (config.vault?.database && config.databasePassword === undefined) {
+    problems.push(`${keyName(["databasePassword"])}: is required when ${keyName(["vault"])}.database is set; set it with pulumi config set --secret`);
+  }
+  if (config.databasePassword !== undefined && !config.vault?.database) {
+    problems.push(`${keyName(["databasePassword"])}: is set but ${keyName(["vault"])}.database is not configured`);
+  }
+  if (config.externalSecrets && !config.vault) {
+    problems.push(`${keyName(["externalSecrets"])}: needs ${keyName(["vault"])}: the stores read from Vault`);
+  }
+  if (config.externalSecrets) {
+    for (const endpoint of ["apiServer", "vaultEndpoint"] as const) {
+      if (!config.kubernetes[endpoint]) {
+        problems.push(`${keyName(["kubernetes", endpoint])}: is required with ${keyName(["externalSecrets"])}: the operator's namespace is default-deny and must be allowed to reach it`);
+      }
+    }
+  }
+  return problems;
 }

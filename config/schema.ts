@@ -11,6 +11,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
+const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[^\s]*)?$/i;
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
 const dnsLabel = (maxLength: number) =>
@@ -103,6 +105,79 @@ const egressTargetSchema = z.strictObject({
   ports: z.array(z.number().int("must be a whole number").min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535")).min(1, "must list at least one port"),
 });
 
+const seconds = (min: number, max: number) =>
+  z.number().int("must be a whole number of seconds").min(min, `must be at least ${min} seconds`).max(max, `must be at most ${max} seconds`);
+
+/** A TTL pair: the maximum must not be below the default. */
+const ttlPair = <T extends z.ZodRawShape>(shape: T, ttlKey: keyof T & string, maxKey: keyof T & string) =>
+  z.strictObject(shape).superRefine((value, ctx) => {
+    const record = value as Record<string, number>;
+    if (record[maxKey] < record[ttlKey]) {
+      ctx.addIssue({ code: "custom", path: [maxKey], input: record[maxKey], message: `must not be below ${ttlKey} (${record[ttlKey]})` });
+    }
+  });
+
+const databaseSchema = ttlPair({
+  /** Host of the PostgreSQL server behind MLflow. */
+  host: z.string().min(1, "must not be empty").max(253, "must be at most 253 characters"),
+  port: z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535").default(5432),
+  /** Database name. */
+  name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lower case)").default("mlflow"),
+  /** The user Vault connects as to create team users; its password is the secret key databasePassword. */
+  username: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lower case)"),
+  sslMode: z.enum(["verify-full", "verify-ca", "require"]).default("verify-full"),
+  /** Let Vault connect when the connection is configured; turn off for offline runs. */
+  verifyConnection: z.boolean().default(true),
+  /** Lease of a team's database credentials. */
+  credentialTtlSeconds: seconds(300, 14400).default(3600),
+  credentialMaxTtlSeconds: seconds(300, 86400).default(14400),
+}, "credentialTtlSeconds", "credentialMaxTtlSeconds");
+
+const vaultAwsSchema = ttlPair({
+  /** The IAM role the Vault server runs as: the only principal team data roles trust. */
+  vaultPrincipalArn: z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN"),
+  /** STS credentials live at least 15 minutes (AWS minimum) and at most an hour here. */
+  credentialTtlSeconds: seconds(900, 3600).default(900),
+  credentialMaxTtlSeconds: seconds(900, 43200).default(3600),
+}, "credentialTtlSeconds", "credentialMaxTtlSeconds");
+
+const vaultSchema = ttlPair({
+  /** Vault API address; https only. */
+  address: z.string().regex(HTTPS_URL, "must be an https:// URL"),
+  /** Mount path of the Kubernetes auth method. */
+  authPath: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a simple path segment").default("kubernetes"),
+  /** The Kubernetes API server Vault calls for TokenReview. */
+  kubernetesHost: z.string().regex(HTTPS_URL, "must be an https:// URL"),
+  /** PEM CA of the Kubernetes API server; omit when Vault runs in the cluster. */
+  kubernetesCaCert: z.string().startsWith("-----BEGIN CERTIFICATE-----", "must be a PEM certificate").optional(),
+  /** Service account token issuer, when the cluster's is not the default. */
+  issuer: z.string().min(1, "must not be empty").optional(),
+  /** Audience the projected service account tokens must carry. */
+  audience: z.string().min(1, "must not be empty").default("vault"),
+  tokenTtlSeconds: seconds(60, 3600).default(900),
+  tokenMaxTtlSeconds: seconds(60, 86400).default(3600),
+  /** Where the file audit device writes, on the Vault server. */
+  auditLogPath: z.string().regex(/^\/[\w./-]+$/, "must be an absolute file path").default("/vault/audit/vault-audit.log"),
+  database: databaseSchema.optional(),
+  aws: vaultAwsSchema.optional(),
+}, "tokenTtlSeconds", "tokenMaxTtlSeconds");
+
+const externalSecretsSchema = z.strictObject({
+  /** Install the External Secrets Operator with Helm; false when the cluster already runs one. */
+  install: z.boolean().default(true),
+  /** Helm chart version, pinned. */
+  chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 2.10.0").default("2.10.0"),
+  namespace: dnsLabel(63).default("external-secrets"),
+});
+
+const endpointSchema = z.strictObject({
+  cidr: z
+    .string()
+    .regex(IPV4_CIDR, "must be an IPv4 CIDR such as 10.0.0.0/16")
+    .refine((cidr) => !cidr.endsWith("/0"), "must not be a /0 route"),
+  ports: z.array(z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535")).min(1, "must list at least one port"),
+});
+
 const kubernetesSchema = z.strictObject({
   /** kubeconfig context to deploy to; omit to use the ambient kubeconfig. */
   context: z.string().min(1, "must not be empty").optional(),
@@ -120,6 +195,10 @@ const kubernetesSchema = z.strictObject({
   servingPort: z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535").default(8080),
   /** The only destinations team pods may reach besides DNS (storage, Vault). */
   egress: z.array(egressTargetSchema).default([]),
+  /** The Kubernetes API server as seen from pods: platform operators (External Secrets) need it. */
+  apiServer: endpointSchema.optional(),
+  /** The Vault server as seen from pods: the External Secrets Operator calls it. */
+  vaultEndpoint: endpointSchema.optional(),
 });
 
 export const platformConfigSchema = z.strictObject({
@@ -154,10 +233,23 @@ export const platformConfigSchema = z.strictObject({
     ),
   storage: storageSchema.prefault({}),
   kubernetes: kubernetesSchema.prefault({}),
+  /** Vault: Kubernetes auth, per-team policies and roles, dynamic database and AWS credentials. */
+  vault: vaultSchema.optional(),
+  /** External Secrets Operator delivering Vault credentials to team namespaces (needs vault). */
+  externalSecrets: externalSecretsSchema.optional(),
+  /** Vault token for the provider (secret); omit to use VAULT_TOKEN from the environment. */
+  vaultToken: z.string().min(1, "must not be empty").optional(),
+  /** Password of vault.database.username (secret). */
+  databasePassword: z.string().min(1, "must not be empty").optional(),
 });
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 export type TeamConfig = PlatformConfig["teams"][number];
 export type StorageConfig = PlatformConfig["storage"];
 export type KubernetesConfig = PlatformConfig["kubernetes"];
+export type VaultConfig = NonNullable<PlatformConfig["vault"]>;
+export type ExternalSecretsConfig = NonNullable<PlatformConfig["externalSecrets"]>;
+
+/** Keys whose values are credentials: they must be set with `pulumi config set --secret`. */
+export const SECRET_FIELDS = ["vaultToken", "databasePassword"] as const;
 export type DataClassification = (typeof dataClassifications)[number];

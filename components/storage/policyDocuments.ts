@@ -6,9 +6,11 @@
 export interface PolicyStatement {
   Sid: string;
   Effect: "Allow" | "Deny";
-  Principal: "*" | { AWS?: string | string[]; Service?: string | string[] };
+  /** Resource policies name who; identity policies have none. */
+  Principal?: "*" | { AWS?: string | string[]; Service?: string | string[] };
   Action: string | string[];
-  Resource: string | string[];
+  /** Trust policies have none: the role itself is the resource. */
+  Resource?: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 

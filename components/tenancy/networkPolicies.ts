@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { LABELS, WORKLOAD_ROLES } from "./labels";
+import { BASELINE_NETWORK_POLICIES, byNamespaceName, egressTo, tcp } from "./namespaceDefaults";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 
@@ -18,10 +19,8 @@ export interface TeamNetworkSettings {
   egress: EgressTarget[];
 }
 
-const byNamespaceName = (namespace: string) => ({ matchLabels: { "kubernetes.io/metadata.name": namespace } });
 const trainingPods = { matchLabels: { [LABELS.workloadRole]: WORKLOAD_ROLES.training } };
 const servingPods = { matchLabels: { [LABELS.workloadRole]: WORKLOAD_ROLES.serving } };
-const tcp = (port: number) => ({ protocol: "TCP", port });
 
 /** istiod's port for xDS configuration and workload certificates. */
 const ISTIOD_XDS_PORT = 15012;
@@ -33,15 +32,7 @@ const ISTIOD_XDS_PORT = 15012;
  */
 export function teamNetworkPolicies(settings: TeamNetworkSettings): Record<string, NetworkPolicySpec> {
   const policies: Record<string, NetworkPolicySpec> = {
-    "default-deny-all": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-    "allow-dns": {
-      podSelector: {},
-      policyTypes: ["Egress"],
-      egress: [{
-        to: [{ namespaceSelector: byNamespaceName("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-        ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
-      }],
-    },
+    ...BASELINE_NETWORK_POLICIES,
     "allow-training-rendezvous": {
       podSelector: trainingPods,
       policyTypes: ["Ingress", "Egress"],
@@ -61,12 +52,6 @@ export function teamNetworkPolicies(settings: TeamNetworkSettings): Record<strin
       egress: [{ to: [{ namespaceSelector: byNamespaceName(settings.meshControlPlaneNamespace) }], ports: [tcp(ISTIOD_XDS_PORT)] }],
     };
   }
-  for (const target of settings.egress) {
-    policies[`allow-egress-${target.name}`] = {
-      podSelector: {},
-      policyTypes: ["Egress"],
-      egress: [{ to: [{ ipBlock: { cidr: target.cidr } }], ports: target.ports.map(tcp) }],
-    };
-  }
+  for (const target of settings.egress) policies[`allow-egress-${target.name}`] = egressTo(target.cidr, target.ports);
   return policies;
 }

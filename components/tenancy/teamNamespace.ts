@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "./labels";
+import { restrictedPodSecurityLabels } from "./namespaceDefaults";
 import { teamNetworkPolicies, type EgressTarget } from "./networkPolicies";
 
 export interface TeamQuota {
@@ -90,12 +91,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
         labels: {
           ...commonLabels,
           [LABELS.dataClassification]: args.dataClassification,
-          "pod-security.kubernetes.io/enforce": "restricted",
-          "pod-security.kubernetes.io/enforce-version": args.podSecurityVersion,
-          "pod-security.kubernetes.io/audit": "restricted",
-          "pod-security.kubernetes.io/audit-version": args.podSecurityVersion,
-          "pod-security.kubernetes.io/warn": "restricted",
-          "pod-security.kubernetes.io/warn-version": args.podSecurityVersion,
+          ...restrictedPodSecurityLabels(args.podSecurityVersion),
           ...(istioInjection ? { "istio-injection": "enabled" } : {}),
         },
       },

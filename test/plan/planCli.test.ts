@@ -37,14 +37,15 @@ describe("npm run plan -- --stack dev", () => {
     expect(report.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.name).sort()).toEqual(
       ["ml-dev-access-logs", "ml-dev-datasets", "ml-dev-model-artifacts"],
     );
-    expect(report.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.name)).toEqual(["vision-namespace", "nlp-namespace"]);
+    expect(report.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.name)).toEqual(["vision-namespace", "nlp-namespace", "ml-dev-external-secrets-operator-namespace"]);
   });
 
-  it("writes one manifest file per namespace, every object valid against the Kubernetes schemas", () => {
-    expect(fs.readdirSync(out).sort()).toEqual(["nlp.yaml", "vision.yaml"]);
+  it("writes one manifest file per namespace, every object valid against the published schemas (CRDs included)", () => {
+    expect(fs.readdirSync(out).sort()).toEqual(["external-secrets.yaml", "nlp.yaml", "vision.yaml"]);
     const objects = parseAllDocuments(fs.readFileSync(path.join(out, "vision.yaml"), "utf8")).map((doc) => doc.toJS() as { apiVersion: string; kind: string });
     expect(objects[0].kind).toBe("Namespace");
-    expect(objects.length).toBe(14);
+    expect(objects.map((object) => object.kind)).toEqual(expect.arrayContaining(["SecretStore", "VaultDynamicSecret", "ExternalSecret"]));
+    expect(objects.length).toBe(20);
     for (const object of objects) validateKubernetesObject(object);
   });
 });

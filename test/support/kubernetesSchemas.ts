@@ -7,8 +7,13 @@ interface Model {
 }
 type ModelClass = new (data: object) => Model;
 
+/** Packages holding the published CRD schemas, by API group suffix. */
+const CRD_PACKAGES: [string, string][] = [["external-secrets.io", "@kubernetes-models/external-secrets"]];
+
 function modelModule(apiVersion: string): string {
-  return `kubernetes-models/${apiVersion}`;
+  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+  const crdPackage = CRD_PACKAGES.find(([suffix]) => group === suffix || group.endsWith(`.${suffix}`))?.[1];
+  return `${crdPackage ?? "kubernetes-models"}/${apiVersion}`;
 }
 
 export function validateKubernetesObject(object: { apiVersion: string; kind: string }): void {
