@@ -14,5 +14,5 @@ export function customResource<T extends { apiVersion: string; kind: string }>(
   object: TypedObject<T>,
   opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
-  return new k8s.apiextensions.CustomResource(name, object as unknown as k8s.apiextensions.CustomResourceArgs, opts);
+  return new k8s.apiextensions.CustomResource(name, object, opts);
 }
