@@ -19,6 +19,8 @@ beforeAll(async () => {
 
 afterAll(() => session?.stop());
 
+/** A changed resource as the engine would see it: new inputs, and outputs that reflect them. */
+const changed = (resource: RegisteredResource, inputs: Record<string, unknown>): RegisteredResource => ({ ...resource, inputs, outputs: { ...resource.outputs, ...inputs } });
 const mandatory = (violations: { enforcementLevel: string; policy: string }[]) => violations.filter((v) => v.enforcementLevel === "mandatory");
 const privilegedPod = () => extraResource(stackUrn, "kubernetes:core/v1:Pod", "debug", {
   apiVersion: "v1", kind: "Pod", metadata: { name: "debug", namespace: "vision" },
@@ -40,12 +42,28 @@ describe("the ml-guard pack over the Analyzer protocol, dev stack as after pulum
 
   it("blocks a bucket whose encryption was switched to SSE-S3 and a key whose rotation was turned off", async () => {
     const weakened = resources.map((r) => {
-      if (r.name === "ml-dev-datasets-sse") return { ...r, inputs: { ...r.inputs, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] } };
-      if (r.name === "ml-dev-datasets-key") return { ...r, inputs: { ...r.inputs, enableKeyRotation: false } };
+      if (r.name === "ml-dev-datasets-sse") return changed(r, { ...r.inputs, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+      if (r.name === "ml-dev-datasets-key") return changed(r, { ...r.inputs, enableKeyRotation: false });
       return r;
     });
     const policies = mandatory((await session.analyze(weakened, context)).violations).map((v) => v.policy);
     expect(policies).toEqual(expect.arrayContaining(["s3-encryption-disallow-non-kms", "kms-key-missing-rotation"]));
+  });
+
+  it("blocks a weakened Vault: a role open to every namespace, a static-token store, no audit device, a stale refresh", async () => {
+    const weakened = resources.filter((r) => r.type !== "vault:index/audit:Audit").map((r) => {
+      if (r.name === "ml-dev-vault-vision-role") return changed(r, { ...r.inputs, boundServiceAccountNamespaces: ["*"] });
+      if (r.name === "ml-dev-external-secrets-vision-store") {
+        const spec = r.inputs.spec as { provider: { vault: Record<string, unknown> } };
+        return changed(r, { ...r.inputs, spec: { provider: { vault: { ...spec.provider.vault, auth: { tokenSecretRef: { name: "root-token", key: "token" } } } } } });
+      }
+      if (r.name === "ml-dev-external-secrets-nlp-aws") return changed(r, { ...r.inputs, spec: { ...(r.inputs.spec as object), refreshInterval: "30m" } });
+      return r;
+    });
+    const policies = mandatory((await session.analyze(weakened, context)).violations).map((v) => v.policy);
+    expect(policies).toEqual(expect.arrayContaining([
+      "vault-auth-role-disallow-wildcard-bindings", "eso-store-require-vault-kubernetes-auth", "vault-audit-device-missing", "eso-refresh-interval-exceeds-lease",
+    ]));
   });
 
   it("sees through Pulumi secrets: a Secret whose data is a secret output is still literal data", async () => {
@@ -58,7 +76,7 @@ describe("the ml-guard pack over the Analyzer protocol, dev stack as after pulum
   });
 
   it("remediates a public access block at the remediate level, before analyzing it", async () => {
-    const weakened = resources.map((r) => r.name === "ml-dev-datasets-public-access-block" ? { ...r, inputs: { ...r.inputs, restrictPublicBuckets: false } } : r);
+    const weakened = resources.map((r) => r.name === "ml-dev-datasets-public-access-block" ? changed(r, { ...r.inputs, restrictPublicBuckets: false }) : r);
     const asIs = await session.analyze(weakened, context);
     expect(mandatory(asIs.violations).map((v) => v.policy)).toContain("s3-public-access-block-disallow-disabled-flags");
     const remediated = await session.analyze(weakened, context, { "s3-public-access-block-disallow-disabled-flags": "remediate" });

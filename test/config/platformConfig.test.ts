@@ -46,6 +46,44 @@ describe("valid stack config", () => {
   });
 });
 
+describe("Vault and External Secrets config", () => {
+  const vault = { address: "https://vault.internal:8200", kubernetesHost: "https://kubernetes.default.svc", database: { host: "db", username: "vault_admin" }, aws: { vaultPrincipalArn: "arn:aws:iam::123456789012:role/vault" } };
+  const endpoints = { apiServer: { cidr: "10.0.0.0/28", ports: [443] }, vaultEndpoint: { cidr: "10.0.200.0/28", ports: [8200] } };
+  const complete = { [`${P}:vault`]: vault, [`${P}:externalSecrets`]: {}, [`${P}:kubernetes`]: endpoints, [`${P}:databasePassword`]: "pw" };
+
+  it("accepts a complete setup with the password set as a secret, and fills the defaults", () => {
+    const config = parsePlatformConfig(raw(complete, [`${P}:databasePassword`]));
+    expect(config.vault).toMatchObject({ authPath: "kubernetes", audience: "vault", tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600, database: { port: 5432, name: "mlflow", sslMode: "verify-full", credentialTtlSeconds: 3600 }, aws: { credentialTtlSeconds: 900 } });
+    expect(config.externalSecrets).toEqual({ install: true, chartVersion: "2.10.0", namespace: "external-secrets" });
+  });
+
+  it.each([
+    ["a password in plain text", complete, [], `${P}:databasePassword: is a credential stored in plain text; set it with pulumi config set --secret`],
+    ["a Vault token in plain text", { ...complete, [`${P}:vaultToken`]: "hvs.x" }, [`${P}:databasePassword`], `${P}:vaultToken: is a credential stored in plain text`],
+    ["a database without password", { ...complete, [`${P}:databasePassword`]: undefined }, [], `${P}:databasePassword: is required when ${P}:vault.database is set`],
+    ["External Secrets without Vault", { [`${P}:externalSecrets`]: {}, [`${P}:kubernetes`]: endpoints }, [], `${P}:externalSecrets: needs ${P}:vault`],
+    ["External Secrets without the API server endpoint", { ...complete, [`${P}:kubernetes`]: { vaultEndpoint: endpoints.vaultEndpoint } }, [`${P}:databasePassword`], `${P}:kubernetes.apiServer: is required with ${P}:externalSecrets`],
+  ])("refuses %s", (_case, overrides, secretKeys, expected) => {
+    expect(problems(overrides as Record<string, unknown>, secretKeys as string[]).join("\n")).toContain(expected);
+  });
+
+  it.each([
+    ["an http Vault address", { ...vault, address: "http://vault:8200" }, `${P}:vault.address = "http://vault:8200": must be an https:// URL`],
+    ["a token TTL above an hour", { ...vault, tokenTtlSeconds: 7200 }, `${P}:vault.tokenTtlSeconds = 7200: must be at most 3600 seconds`],
+    ["a max TTL below the TTL", { ...vault, tokenTtlSeconds: 1800, tokenMaxTtlSeconds: 900 }, `${P}:vault.tokenMaxTtlSeconds = 900: must not be below tokenTtlSeconds (1800)`],
+    ["STS credentials shorter than AWS allows", { ...vault, aws: { vaultPrincipalArn: vault.aws.vaultPrincipalArn, credentialTtlSeconds: 60 } }, `${P}:vault.aws.credentialTtlSeconds = 60: must be at least 900 seconds`],
+    ["a Vault principal that is not a role", { ...vault, aws: { vaultPrincipalArn: "arn:aws:iam::123456789012:user/vault" } }, `${P}:vault.aws.vaultPrincipalArn = "arn:aws:iam::123456789012:user/vault": must be an IAM role ARN`],
+    ["a database name with capitals", { ...vault, database: { host: "db", username: "vault_admin", name: "MLflow" } }, `${P}:vault.database.name = "MLflow": must be a PostgreSQL identifier`],
+  ])("refuses %s", (_case, value, expected) => {
+    expect(problems({ [`${P}:vault`]: value }).join("\n")).toContain(expected);
+  });
+
+  it("never echoes a secret value in an error", () => {
+    const found = problems({ ...complete, [`${P}:databasePassword`]: "" }, [`${P}:databasePassword`]);
+    expect(found).toEqual([`${P}:databasePassword = [secret]: must not be empty`]);
+  });
+});
+
 describe("invalid stack config names the key, the value and what is allowed", () => {
   it.each([
     ["team name not a DNS label", { [`${P}:teams`]: [team({ name: "Vision_Team" })] }, `${P}:teams[0].name = "Vision_Team": must be a DNS-1123 label`],
@@ -58,6 +96,7 @@ describe("invalid stack config names the key, the value and what is allowed", ()
     ["missing quota", { [`${P}:teams`]: [{ name: "vision", group: "g" }] }, `${P}:teams[0].quota: is required (object)`],
     ["unknown nested key", { [`${P}:teams`]: [team({ quota: { cpu: "8", memory: "32Gi", gpu: 1, gpus: 2 } })] }, `${P}:teams[0].quota.gpus: unknown key; allowed here: cpu, memory, gpu, pvcs, storage, pods`],
     ["unknown top-level key", { [`${P}:bucket`]: "x" }, `${P}:bucket: unknown key; allowed here: ${P}:environment, aws:region,`],
+    ["unknown key in the vault section", { [`${P}:vault`]: { address: "https://v", kubernetesHost: "https://k", tokenTTL: 5 } }, `${P}:vault.tokenTTL: unknown key; allowed here: address, authPath,`],
     ["missing environment", { [`${P}:environment`]: undefined }, `${P}:environment: is required (string)`],
     ["missing region", { "aws:region": undefined }, "aws:region: is required (string)"],
     ["bad region", { "aws:region": "mars-1" }, `aws:region = "mars-1": must be an AWS region`],

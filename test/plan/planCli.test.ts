@@ -40,6 +40,13 @@ describe("npm run plan -- --stack dev", () => {
     expect(report.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.name)).toEqual(["vision-namespace", "nlp-namespace", "ml-dev-external-secrets-operator-namespace"]);
   });
 
+  it("never shows a secret config value: not in the console, the report or the manifests", () => {
+    // The offline plan stands in a placeholder for each secure: value; it must stay a secret everywhere.
+    const everything = [result.stdout, result.stderr, fs.readFileSync(json, "utf8"), ...fs.readdirSync(out).map((file) => fs.readFileSync(path.join(out, file), "utf8"))].join("\n");
+    expect(everything).not.toContain("offline-secret-");
+    expect(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")).toMatch(/databasePassword:\n\s+secure: v1:/);
+  });
+
   it("writes one manifest file per namespace, every object valid against the published schemas (CRDs included)", () => {
     expect(fs.readdirSync(out).sort()).toEqual(["external-secrets.yaml", "nlp.yaml", "vision.yaml"]);
     const objects = parseAllDocuments(fs.readFileSync(path.join(out, "vision.yaml"), "utf8")).map((doc) => doc.toJS() as { apiVersion: string; kind: string });

@@ -40,6 +40,19 @@ const notApplicable = (reason?: string): never => {
  * policy's config as `getConfig` returns it. Returns what it reported.
  */
 export function validateResource(policyName: string, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): Reported[] {
+  const { reported, pending } = startValidation(policyName, type, props, config);
+  if (pending.length > 0) throw new Error(`${policyName} validates asynchronously: use validateResourceAsync`);
+  return reported;
+}
+
+/** For rules that validate asynchronously (e.g. parse HCL): waits for them as the policy server does. */
+export async function validateResourceAsync(policyName: string, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): Promise<Reported[]> {
+  const { reported, pending } = startValidation(policyName, type, props, config);
+  await Promise.all(pending);
+  return reported;
+}
+
+function startValidation(policyName: string, type: string, props: Record<string, unknown>, config: Record<string, unknown>): { reported: Reported[]; pending: Promise<void>[] } {
   const policy = policyNamed(policyName);
   const reported: Reported[] = [];
   const proxied = unknownCheckingProxy(props) as Record<string, unknown>;
@@ -56,8 +69,12 @@ export function validateResource(policyName: string, type: string, props: Record
     notApplicable,
   };
   const validate = policy.validateResource;
-  for (const fn of Array.isArray(validate) ? validate : [validate]) void fn?.(args, recorder(reported));
-  return reported;
+  const pending: Promise<void>[] = [];
+  for (const fn of Array.isArray(validate) ? validate : [validate]) {
+    const result = fn?.(args, recorder(reported));
+    if (result instanceof Promise) pending.push(result);
+  }
+  return { reported, pending };
 }
 
 /** A resource of a fake stack; `dependsOn` names, per input property, the resources it was computed from. */

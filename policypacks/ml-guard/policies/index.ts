@@ -1,13 +1,16 @@
 import type { Policies } from "@pulumi/policy";
+import { externalSecretsPolicies } from "./externalSecrets";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
 import { podSecurityPolicies } from "./podSecurity";
 import { s3Policies } from "./s3";
 import { secretPolicies } from "./secrets";
 import { tenancyPolicies } from "./tenancy";
+import { vaultPolicies } from "./vault";
 import { workloadPolicies } from "./workloads";
 
 /** Every rule of ml-guard, by domain. */
 export const policies: Policies = [
   ...s3Policies, ...kmsPolicies, ...iamPolicies, ...tenancyPolicies, ...podSecurityPolicies, ...workloadPolicies, ...secretPolicies,
+  ...vaultPolicies, ...externalSecretsPolicies,
 ];
