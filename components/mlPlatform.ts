@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DataClassification, PlatformConfig } from "../config/schema";
 import { dataClassifications } from "../config/schema";
+import { AdmissionPolicies } from "./admission/admissionPolicies";
+import { MeshAuth } from "./mesh/meshAuth";
 import { ExternalSecrets, SECRETS_SYNC_SERVICE_ACCOUNT } from "./secrets/externalSecrets";
+import { ModelEndpoint } from "./serving/modelEndpoint";
 import { VaultAccess } from "./secrets/vaultAccess";
 import { EncryptedBucket } from "./storage/encryptedBucket";
 import { TeamNamespace } from "./tenancy/teamNamespace";
@@ -45,6 +48,8 @@ export class MlPlatform extends pulumi.ComponentResource {
   readonly teams: Record<string, TeamOutputs> = {};
   readonly vault?: VaultAccess;
   readonly externalSecrets?: ExternalSecrets;
+  readonly mesh?: MeshAuth;
+  readonly models: ModelEndpoint[] = [];
 
   constructor(name: string, args: MlPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-ml:platform:MlPlatform", name, {}, opts);
@@ -134,6 +139,38 @@ export class MlPlatform extends pulumi.ComponentResource {
           vaultAudience: vaultConfig.audience,
           teams: args.teams.map((team) => ({ name: team.name, namespace: namespaces[team.name].namespaceName, vault: vaultAccess.teams[team.name] })),
         }, { parent: this, dependsOn: Object.values(namespaces) });
+      }
+    }
+    if (k8s.admissionPolicies) {
+      new AdmissionPolicies(`${name}-admission`, { allowedRegistries: k8s.allowedImageRegistries }, parent);
+    }
+
+    if (args.mesh) {
+      const meshConfig = args.mesh;
+      const mesh = new MeshAuth(`${name}-mesh`, {
+        // The config schema requires the API server endpoint whenever mesh.install is set.
+        install: meshConfig.install && k8s.apiServer
+          ? { istioVersion: meshConfig.istioVersion, environment: args.environment, podSecurityVersion: k8s.podSecurityVersion, apiServer: k8s.apiServer }
+          : undefined,
+        rootNamespace: meshConfig.namespace,
+        trustDomain: meshConfig.trustDomain,
+        ingressNamespace: k8s.meshIngressNamespace,
+        ingressGatewayServiceAccount: meshConfig.ingressGatewayServiceAccount,
+        jwt: meshConfig.jwt,
+        teams: args.teams.map((team) => ({ name: team.name, namespace: namespaces[team.name].namespaceName })),
+      }, parent);
+      this.mesh = mesh;
+      for (const model of args.models) {
+        this.models.push(new ModelEndpoint(`${name}-${model.team}-${model.name}`, {
+          ...model,
+          namespace: namespaces[model.team].namespaceName,
+          artifactsBucket: this.artifacts.bucketName,
+          port: k8s.servingPort,
+          gatewayPrincipal: mesh.gatewayPrincipal,
+          issuer: mesh.issuer,
+          rateLimit: meshConfig.rateLimit,
+          maxRequestBodyBytes: meshConfig.maxRequestBodyBytes,
+        }, { parent: this, dependsOn: [mesh] }));
       }
     }
     this.registerOutputs({});

@@ -74,6 +74,20 @@ function relationProblems(config: PlatformConfig, isSecretKey: (field: string) =
   if (config.externalSecrets && !config.vault) {
     problems.push(`${keyName(["externalSecrets"])}: needs ${keyName(["vault"])}: the stores read from Vault`);
   }
+  const teams = new Set(config.teams.map((team) => team.name));
+  const seenModels = new Map<string, number>();
+  config.models.forEach((model, index) => {
+    if (!teams.has(model.team)) problems.push(`${keyName(["models", index, "team"])} = ${JSON.stringify(model.team)}: must be one of the configured teams (${[...teams].join(", ")})`);
+    const first = seenModels.get(`${model.team}/${model.name}`);
+    if (first !== undefined) problems.push(`${keyName(["models", index, "name"])} = ${JSON.stringify(model.name)}: duplicates models[${first}] of team ${model.team}`);
+    else seenModels.set(`${model.team}/${model.name}`, index);
+  });
+  if (config.models.length > 0 && !config.mesh) {
+    problems.push(`${keyName(["models"])}: endpoints need ${keyName(["mesh"])}: without JWT authentication and authorization anyone with the URL gets predictions`);
+  }
+  if (config.mesh?.install && !config.kubernetes.apiServer) {
+    problems.push(`${keyName(["kubernetes", "apiServer"])}: is required with ${keyName(["mesh"])}.install: istiod's namespace is default-deny and must reach it`);
+  }
   if (config.externalSecrets) {
     for (const endpoint of ["apiServer", "vaultEndpoint"] as const) {
       if (!config.kubernetes[endpoint]) {

@@ -178,6 +178,58 @@ const endpointSchema = z.strictObject({
   ports: z.array(z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535")).min(1, "must list at least one port"),
 });
 
+const jwtSchema = z.strictObject({
+  /** Issuer (iss claim) of the tokens inference clients present. */
+  issuer: z.string().regex(HTTPS_URL, "must be an https:// URL"),
+  /** Where the issuer publishes its signing keys; https only. */
+  jwksUri: z.string().regex(HTTPS_URL, "must be an https:// URL"),
+  /** Accepted aud claims. */
+  audiences: z.array(z.string().min(1, "must not be empty")).min(1, "must list at least one audience"),
+});
+
+const meshSchema = z.strictObject({
+  /** Install Istio (base, CNI, istiod) with Helm; false to use the cluster's existing mesh. */
+  install: z.boolean().default(true),
+  istioVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 1.30.0").default("1.30.0"),
+  /** Istio control-plane namespace (also the mesh root namespace). */
+  namespace: dnsLabel(63).default("istio-system"),
+  trustDomain: z.string().regex(/^[a-z0-9.-]+$/, "must be a DNS name").default("cluster.local"),
+  /** Service account of the ingress gateway: the only peer allowed to call model endpoints. */
+  ingressGatewayServiceAccount: dnsLabel(63).default("istio-ingressgateway"),
+  jwt: jwtSchema,
+  /** Per-endpoint local rate limit (token bucket) to slow model extraction. */
+  rateLimit: z.strictObject({
+    requestsPerSecond: z.number().int().min(1, "must be at least 1").max(100000, "must be at most 100000").default(50),
+    burst: z.number().int().min(1, "must be at least 1").max(100000, "must be at most 100000").default(100),
+  }).optional(),
+  /** Largest inference request body the proxy accepts. */
+  maxRequestBodyBytes: z.number().int().min(1024, "must be at least 1024").max(104857600, "must be at most 100 MiB").default(10485760),
+});
+
+const modelSchema = z.strictObject({
+  /** Team publishing the model (one of teams[].name). */
+  team: dnsLabel(40),
+  /** Model name: the endpoint's name and the mlops.io/model-name label. */
+  name: dnsLabel(40),
+  version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be a label value such as 3 or 2024-06-01"),
+  /** Model server image, pinned by digest. */
+  image: z.string().regex(/^[^@\s]+@sha256:[a-f0-9]{64}$/, "must be pinned by digest: registry/repository@sha256:<64 hex>"),
+  /** Artifact path inside the team's prefix of the model-artifacts bucket, e.g. fraud/3/. */
+  artifactPath: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]+$/, "must be a relative path without '..'"),
+  /** SHA-256 of the model artifact, recorded on the workload so what is served is verifiable. */
+  artifactSha256: z.string().regex(/^[a-f0-9]{64}$/, "must be 64 lower-case hex characters"),
+  /** Model format KServe serves it with (sklearn, xgboost, pytorch, onnx, huggingface...). */
+  modelFormat: z.string().regex(/^[a-z0-9-]+$/, "must be a KServe model format name").default("sklearn"),
+  /** kserve: an InferenceService (RawDeployment); deployment: a Deployment and a Service. */
+  runtime: z.enum(["kserve", "deployment"]).default("kserve"),
+  cpu: quantity.default("1"),
+  memory: quantity.default("2Gi"),
+  gpu: count.max(16, "must be at most 16").default(0),
+  replicas: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100").default(2),
+  /** JWT claims a caller must carry, e.g. {groups: [fraud-api-consumers]}. */
+  requiredClaims: z.record(z.string().regex(/^[A-Za-z0-9_.:-]+$/, "must be a claim name"), z.array(z.string().min(1)).min(1)).optional(),
+});
+
 const kubernetesSchema = z.strictObject({
   /** kubeconfig context to deploy to; omit to use the ambient kubeconfig. */
   context: z.string().min(1, "must not be empty").optional(),
@@ -199,6 +251,10 @@ const kubernetesSchema = z.strictObject({
   apiServer: endpointSchema.optional(),
   /** The Vault server as seen from pods: the External Secrets Operator calls it. */
   vaultEndpoint: endpointSchema.optional(),
+  /** Registries images may come from, enforced in-cluster by a ValidatingAdmissionPolicy (`*` matches one DNS label). */
+  allowedImageRegistries: z.array(z.string().regex(/^[a-z0-9*.:-]+(\/[a-z0-9._\/-]+)?$/, "must be a registry host, optionally with a repository prefix")).min(1, "must list at least one registry").default(["*.dkr.ecr.*.amazonaws.com", "public.ecr.aws", "registry.k8s.io", "nvcr.io"]),
+  /** Install the in-cluster admission policies (ValidatingAdmissionPolicy, Kubernetes 1.30+). */
+  admissionPolicies: z.boolean().default(true),
 });
 
 export const platformConfigSchema = z.strictObject({
@@ -237,6 +293,10 @@ export const platformConfigSchema = z.strictObject({
   vault: vaultSchema.optional(),
   /** External Secrets Operator delivering Vault credentials to team namespaces (needs vault). */
   externalSecrets: externalSecretsSchema.optional(),
+  /** Istio: mTLS, JWT authentication and authorization for inference. */
+  mesh: meshSchema.optional(),
+  /** Models the platform publishes itself (team stacks publish their own). */
+  models: z.array(modelSchema).max(1000, "must list at most 1000 models").default([]),
   /** Vault token for the provider (secret); omit to use VAULT_TOKEN from the environment. */
   vaultToken: z.string().min(1, "must not be empty").optional(),
   /** Password of vault.database.username (secret). */
@@ -249,6 +309,8 @@ export type StorageConfig = PlatformConfig["storage"];
 export type KubernetesConfig = PlatformConfig["kubernetes"];
 export type VaultConfig = NonNullable<PlatformConfig["vault"]>;
 export type ExternalSecretsConfig = NonNullable<PlatformConfig["externalSecrets"]>;
+export type MeshConfig = NonNullable<PlatformConfig["mesh"]>;
+export type ModelConfig = PlatformConfig["models"][number];
 
 /** Keys whose values are credentials: they must be set with `pulumi config set --secret`. */
 export const SECRET_FIELDS = ["vaultToken", "databasePassword"] as const;

@@ -1,0 +1,134 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { IEnvoyFilter } from "@kubernetes-models/istio/networking.istio.io/v1alpha3/EnvoyFilter";
+import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
+import { customResource } from "../kubernetes/customResource";
+import { allowInference, localRateLimit, maxRequestBody } from "../mesh/istioObjects";
+import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
+import { inferenceService, MODEL_SHA256_ANNOTATION } from "./inferenceService";
+import { modelServerContainer, POD_SECURITY_CONTEXT, type ServingPodSettings } from "./servingWorkload";
+
+export interface ModelEndpointArgs {
+  /** Team publishing the model; its namespace is named after it. */
+  team: string;
+  /** The team namespace (an Output, so the endpoint waits for it). */
+  namespace: pulumi.Input<string>;
+  /** Model name (DNS label): the endpoint's name and its mlops.io/model-name label. */
+  name: string;
+  version: string;
+  /** Model server image, pinned by digest (registry/repository@sha256:...). */
+  image: string;
+  /** The model-artifacts bucket; the model lives under the team's prefix `teams/<team>/`. */
+  artifactsBucket: pulumi.Input<string>;
+  /** Path inside the team's prefix, e.g. `fraud/3/`. */
+  artifactPath: string;
+  /** SHA-256 of the artifact; recorded on the workload and required. */
+  artifactSha256: string;
+  /** KServe model format (runtime kserve). Default `sklearn`. */
+  modelFormat?: string;
+  /** `kserve` (InferenceService, RawDeployment) or `deployment` (Deployment + Service). Default `kserve`. */
+  runtime?: "kserve" | "deployment";
+  cpu?: string;
+  memory?: string;
+  /** GPUs per replica. Default 0. */
+  gpu?: number;
+  replicas?: number;
+  /** Default `serving`. */
+  serviceAccount?: string;
+  /** Default 8080. */
+  port?: number;
+  /** Who may call: the ingress gateway's identity and the token issuer, from MeshAuth. */
+  gatewayPrincipal: string;
+  issuer: string;
+  /** JWT claims callers must carry (claim -> accepted values). */
+  requiredClaims?: Record<string, string[]>;
+  /** Local rate limit per pod; omit for none. */
+  rateLimit?: { requestsPerSecond: number; burst: number };
+  /** Largest request body accepted at the proxy. Default 10 MiB. */
+  maxRequestBodyBytes?: number;
+}
+
+const DEFAULTS = { modelFormat: "sklearn", runtime: "kserve", cpu: "1", memory: "2Gi", gpu: 0, replicas: 2, serviceAccount: "serving", port: 8080, maxRequestBodyBytes: 10 * 1024 * 1024 } as const;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
+
+function validate(name: string, args: ModelEndpointArgs): void {
+  const problems = [
+    !DNS_LABEL.test(args.name) && `name ${JSON.stringify(args.name)} must be a DNS label of at most 40 characters`,
+    !/^[^@\s]+@sha256:[a-f0-9]{64}$/.test(args.image) && `image ${JSON.stringify(args.image)} must be pinned by digest (registry/repository@sha256:<64 hex>)`,
+    !/^[a-f0-9]{64}$/.test(args.artifactSha256 ?? "") && "artifactSha256 must be the artifact's SHA-256 (64 lower-case hex characters): an endpoint refuses an artifact it cannot verify",
+    (args.artifactPath.startsWith("/") || args.artifactPath.split("/").includes("..")) && `artifactPath ${JSON.stringify(args.artifactPath)} must stay inside the team's prefix (relative, no '..')`,
+  ].filter((problem): problem is string => typeof problem === "string");
+  if (problems.length > 0) throw new Error(`ModelEndpoint ${name}: ${problems.join("; ")}`);
+}
+
+/**
+ * A team's published model: a KServe InferenceService (or a Deployment and Service) that passes every
+ * ml-guard rule by construction, serving the artifact from the team's prefix of the artifacts bucket
+ * with its SHA-256 recorded, reachable only through the ingress gateway with a valid token (and the
+ * required claims), rate limited and with a bounded request body.
+ */
+export class ModelEndpoint extends pulumi.ComponentResource {
+  readonly storageUri: pulumi.Output<string>;
+  /** Labels on the serving pods; the mesh policies select them. */
+  readonly podLabels: Record<string, string>;
+
+  constructor(name: string, args: ModelEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+    validate(name, args);
+    super("secure-ml:serving:ModelEndpoint", name, {}, opts);
+    const settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined)) } as typeof DEFAULTS & ModelEndpointArgs;
+    const parent = { parent: this };
+    this.storageUri = pulumi.interpolate`s3://${args.artifactsBucket}/teams/${args.team}/${args.artifactPath}`;
+    this.podLabels = {
+      [LABELS.workloadRole]: WORKLOAD_ROLES.serving,
+      [LABELS.team]: args.team,
+      [LABELS.modelName]: args.name,
+      [LABELS.modelVersion]: args.version,
+      [LABELS.managedBy]: MANAGED_BY,
+    };
+    const selector = { [LABELS.modelName]: args.name, [LABELS.workloadRole]: WORKLOAD_ROLES.serving };
+    const annotations = { [MODEL_SHA256_ANNOTATION]: args.artifactSha256, "sidecar.istio.io/inject": "true" };
+    const metadata = (objectName: string, extra: Record<string, string> = {}) => ({ name: objectName, namespace: args.namespace, labels: this.podLabels, annotations: extra });
+    const pod: ServingPodSettings = {
+      image: args.image, port: settings.port, serviceAccount: settings.serviceAccount, cpu: settings.cpu, memory: settings.memory, gpu: settings.gpu, storageUri: this.storageUri,
+    };
+
+    if (settings.runtime === "kserve") {
+      new k8s.apiextensions.CustomResource(name, { ...inferenceService(pod, settings.modelFormat, settings.replicas), metadata: metadata(args.name, { ...annotations, "serving.kserve.io/deploymentMode": "RawDeployment" }) }, parent);
+    } else {
+      new k8s.apps.v1.Deployment(name, {
+        metadata: metadata(args.name, annotations),
+        spec: {
+          replicas: settings.replicas,
+          selector: { matchLabels: selector },
+          template: {
+            metadata: { labels: this.podLabels, annotations },
+            spec: {
+              serviceAccountName: pod.serviceAccount,
+              automountServiceAccountToken: false,
+              securityContext: POD_SECURITY_CONTEXT,
+              containers: [modelServerContainer(pod)],
+              volumes: [{ name: "models", emptyDir: {} }, { name: "tmp", emptyDir: {} }],
+            },
+          },
+        },
+      }, parent);
+      new k8s.core.v1.Service(`${name}-service`, {
+        metadata: metadata(args.name),
+        spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 80, targetPort: settings.port, protocol: "TCP" }] },
+      }, parent);
+    }
+
+    customResource<IAuthorizationPolicy>(`${name}-allow-inference`, {
+      ...allowInference({ selector, gatewayPrincipal: args.gatewayPrincipal, issuer: args.issuer, port: settings.port, requiredClaims: args.requiredClaims }),
+      metadata: metadata(`${args.name}-allow-inference`),
+    }, parent);
+    customResource<IEnvoyFilter>(`${name}-max-body`, { ...maxRequestBody(selector, settings.maxRequestBodyBytes), metadata: metadata(`${args.name}-max-body`) }, parent);
+    if (args.rateLimit) {
+      customResource<IEnvoyFilter>(`${name}-rate-limit`, {
+        ...localRateLimit(selector, args.rateLimit.requestsPerSecond, args.rateLimit.burst), metadata: metadata(`${args.name}-rate-limit`),
+      }, parent);
+    }
+    this.registerOutputs({ storageUri: this.storageUri });
+  }
+}
+
