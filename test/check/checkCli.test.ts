@@ -22,7 +22,7 @@ describe("npm run check", () => {
   it("passes a compliant team namespace applied with kubectl (exit 0), stack rules included", () => {
     const json = path.join(work, "compliant.json");
     const result = runTool("check", ["--json", json, path.join(FIXTURES, "compliant")]);
-    expect(result.stdout).toContain("ml-guard: 5 object(s) checked, 0 violation(s), 0 mandatory");
+    expect(result.stdout).toContain("ml-guard: 8 object(s) checked, 0 violation(s), 0 mandatory");
     expect(result.status).toBe(0);
     const report = JSON.parse(fs.readFileSync(json, "utf8")) as CheckReport;
     expect(report.resources.map((r) => r.type)).toContain("kubernetes:apps/v1:Deployment");

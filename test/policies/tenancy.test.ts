@@ -95,6 +95,7 @@ describe("k8s-networkpolicy-disallow-allow-all", () => {
     ["an ingress rule without from", { ingress: [{ ports: [{ port: 80 }] }] }, "spec.ingress[0].from"],
     ["an ingress rule with an empty from", { ingress: [{ from: [] }] }, "spec.ingress[0].from"],
     ["an empty namespaceSelector", { ingress: [{ from: [{ namespaceSelector: {} }] }] }, "spec.ingress[0].from[0].namespaceSelector"],
+    ["every pod of every namespace, spelled with two empty selectors", { ingress: [{ from: [{ namespaceSelector: { matchLabels: {} }, podSelector: {} }] }] }, "spec.ingress[0].from[0].namespaceSelector"],
     ["egress to 0.0.0.0/0", { egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }] }, "spec.egress[0].to[0].ipBlock.cidr"],
     ["egress to /0 spelled from another address", { egress: [{ to: [{ ipBlock: { cidr: "10.1.2.3/0" } }] }] }, "spec.egress[0].to[0].ipBlock.cidr"],
     ["egress to ::/0", { egress: [{ to: [{ ipBlock: { cidr: "::/0" } }] }] }, "spec.egress[0].to[0].ipBlock.cidr"],

@@ -8,7 +8,10 @@ interface Model {
 type ModelClass = new (data: object) => Model;
 
 /** Packages holding the published CRD schemas, by API group suffix. */
-const CRD_PACKAGES: [string, string][] = [["external-secrets.io", "@kubernetes-models/external-secrets"]];
+const CRD_PACKAGES: [string, string][] = [
+  ["external-secrets.io", "@kubernetes-models/external-secrets"],
+  ["istio.io", "@kubernetes-models/istio"],
+];
 
 function modelModule(apiVersion: string): string {
   const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";

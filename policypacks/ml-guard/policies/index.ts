@@ -1,6 +1,7 @@
 import type { Policies } from "@pulumi/policy";
 import { externalSecretsPolicies } from "./externalSecrets";
 import { iamPolicies } from "./iam";
+import { istioPolicies } from "./istio";
 import { kmsPolicies } from "./kms";
 import { podSecurityPolicies } from "./podSecurity";
 import { s3Policies } from "./s3";
@@ -12,5 +13,5 @@ import { workloadPolicies } from "./workloads";
 /** Every rule of ml-guard, by domain. */
 export const policies: Policies = [
   ...s3Policies, ...kmsPolicies, ...iamPolicies, ...tenancyPolicies, ...podSecurityPolicies, ...workloadPolicies, ...secretPolicies,
-  ...vaultPolicies, ...externalSecretsPolicies,
+  ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies,
 ];

@@ -127,7 +127,9 @@ function peerFindings(peers: unknown, path: string, direction: string, minPrefix
   return list.flatMap((peer, index) => {
     const entry = asRecord(peer);
     const peerPath = `${path}[${index}]`;
-    if (isRecord(entry.namespaceSelector) && Object.keys(entry.namespaceSelector).length === 0 && entry.podSelector === undefined) {
+    const emptySelector = (selector: unknown) => isRecord(selector) && Object.keys(asRecord(selector.matchLabels)).length === 0 && asArray(selector.matchExpressions).length === 0;
+    // An empty namespace selector with no (or an empty) pod selector is every pod of every namespace.
+    if (emptySelector(entry.namespaceSelector) && (entry.podSelector === undefined || emptySelector(entry.podSelector))) {
       return [violation(`${peerPath}.namespaceSelector`, `an empty namespaceSelector matches every pod of every namespace; select the namespaces by label`)];
     }
     const cidr = asRecord(entry.ipBlock).cidr;
