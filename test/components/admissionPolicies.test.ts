@@ -65,7 +65,7 @@ describe("in-cluster admission policies", () => {
   });
 
   it("bind to team namespaces, deny and audit", () => {
-    const binding = single(created, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", "admission-ml-guard-pinned-images-binding").inputs as any;
+    const binding = single(created, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", "admission-ml-guard-pinned-images-binding").inputs;
     expect(binding.spec).toMatchObject({ policyName: "ml-guard-pinned-images", validationActions: ["Deny", "Audit"], matchResources: { namespaceSelector: { matchExpressions: [{ key: "mlops.io/team", operator: "Exists" }] } } });
   });
 

@@ -62,7 +62,7 @@ describe("MeshAuth", () => {
     for (const component of ["base", "cni", "istiod"]) {
       expect(single(created, "kubernetes:helm.sh/v3:Release", `mesh-${component}`).inputs).toMatchObject({ version: "1.30.0", repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" } });
     }
-    expect((single(created, "kubernetes:helm.sh/v3:Release", "mesh-istiod").inputs as any).values.pilot.cni.enabled).toBe(true);
+    expect((single(created, "kubernetes:helm.sh/v3:Release", "mesh-istiod").inputs).values.pilot.cni.enabled).toBe(true);
     expect(object("kubernetes:core/v1:Namespace", "mesh-control-plane-namespace").metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     expect(object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "mesh-control-plane-allow-xds-from-mesh").spec.ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { "istio-injection": "enabled" } } }, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-ingress" } } },
