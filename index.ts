@@ -32,3 +32,6 @@ export const buckets = {
   accessLogs: describe(platform.accessLogs),
 };
 export const teams = platform.teams;
+export const cloudTrailArn = platform.auditTrail.trail.arn;
+/** For self-managed clusters: save as the API server's --audit-policy-file (see README). */
+export const kubernetesAuditPolicy = platform.kubernetesAuditPolicy;

@@ -2,6 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataClassification, PlatformConfig } from "../config/schema";
 import { dataClassifications } from "../config/schema";
 import { AdmissionPolicies } from "./admission/admissionPolicies";
+import { AuditTrail } from "./audit/auditTrail";
+import { kubernetesAuditPolicy, type AuditPolicy } from "./audit/kubernetesAuditPolicy";
+import { ModelAlerts } from "./monitoring/modelAlerts";
+import { SignedImages } from "./supplychain/signedImages";
 import { MeshAuth } from "./mesh/meshAuth";
 import { ExternalSecrets, SECRETS_SYNC_SERVICE_ACCOUNT } from "./secrets/externalSecrets";
 import { ModelEndpoint } from "./serving/modelEndpoint";
@@ -50,6 +54,9 @@ export class MlPlatform extends pulumi.ComponentResource {
   readonly externalSecrets?: ExternalSecrets;
   readonly mesh?: MeshAuth;
   readonly models: ModelEndpoint[] = [];
+  readonly auditTrail: AuditTrail;
+  /** The Kubernetes API server audit policy for these teams (a file for self-managed clusters). */
+  readonly kubernetesAuditPolicy: AuditPolicy;
 
   constructor(name: string, args: MlPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-ml:platform:MlPlatform", name, {}, opts);
@@ -98,6 +105,7 @@ export class MlPlatform extends pulumi.ComponentResource {
         trainingPorts: k8s.trainingPorts,
         servingPort: k8s.servingPort,
         egress: k8s.egress,
+        requireSignedImages: args.supplyChain !== undefined,
       }, parent);
       namespaces[team.name] = namespace;
       this.teams[team.name] = {
@@ -141,6 +149,30 @@ export class MlPlatform extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: Object.values(namespaces) });
       }
     }
+    this.auditTrail = new AuditTrail(`${name}-audit`, {
+      environment: args.environment,
+      region: args.awsRegion,
+      dataBucketArns: [this.datasets.bucketArn, this.artifacts.bucketArn],
+      accessLogBucket: this.accessLogs.bucketName,
+      multiRegion: args.audit.multiRegion,
+      retention: { mode: args.audit.lockMode, days: args.audit.retentionDays },
+      keySettings,
+      tags: baseTags,
+    }, parent);
+    this.kubernetesAuditPolicy = kubernetesAuditPolicy(args.teams.map((team) => team.name));
+
+    if (args.supplyChain) {
+      const chain = args.supplyChain;
+      new SignedImages(`${name}-signed-images`, {
+        // The config schema requires the API server endpoint whenever supplyChain.install is set.
+        install: chain.install && k8s.apiServer
+          ? { chartVersion: chain.chartVersion, namespace: chain.namespace, environment: args.environment, podSecurityVersion: k8s.podSecurityVersion, apiServer: k8s.apiServer, egress: chain.egress }
+          : undefined,
+        images: k8s.allowedImageRegistries.map((pattern) => `${pattern.replace(/\/$/, "")}/**`),
+        authority: chain.authority,
+      }, parent);
+    }
+
     if (k8s.admissionPolicies) {
       new AdmissionPolicies(`${name}-admission`, { allowedRegistries: k8s.allowedImageRegistries }, parent);
     }
@@ -172,6 +204,16 @@ export class MlPlatform extends pulumi.ComponentResource {
           maxRequestBodyBytes: meshConfig.maxRequestBodyBytes,
         }, { parent: this, dependsOn: [mesh] }));
       }
+    }
+    if (args.alerts) {
+      new ModelAlerts(`${name}-alerts`, {
+        thresholds: args.alerts,
+        teams: args.teams.map((team) => ({
+          name: team.name,
+          namespace: namespaces[team.name].namespaceName,
+          endpoints: args.models.filter((model) => model.team === team.name).map((model) => model.name),
+        })),
+      }, parent);
     }
     this.registerOutputs({});
   }

@@ -85,6 +85,9 @@ function relationProblems(config: PlatformConfig, isSecretKey: (field: string) =
   if (config.models.length > 0 && !config.mesh) {
     problems.push(`${keyName(["models"])}: endpoints need ${keyName(["mesh"])}: without JWT authentication and authorization anyone with the URL gets predictions`);
   }
+  if (config.supplyChain?.install && !config.kubernetes.apiServer) {
+    problems.push(`${keyName(["kubernetes", "apiServer"])}: is required with ${keyName(["supplyChain"])}.install: the controller's namespace is default-deny and must reach it`);
+  }
   if (config.mesh?.install && !config.kubernetes.apiServer) {
     problems.push(`${keyName(["kubernetes", "apiServer"])}: is required with ${keyName(["mesh"])}.install: istiod's namespace is default-deny and must reach it`);
   }

@@ -230,6 +230,46 @@ const modelSchema = z.strictObject({
   requiredClaims: z.record(z.string().regex(/^[A-Za-z0-9_.:-]+$/, "must be a claim name"), z.array(z.string().min(1)).min(1)).optional(),
 });
 
+const auditSchema = z.strictObject({
+  /** Record every region's management events, not just this one's. */
+  multiRegion: z.boolean().default(true),
+  /** Days CloudTrail log files stay locked (write-once). */
+  retentionDays: z.number().int().min(90, "must be at least 90 (audit minimum)").max(3650, "must be at most 3650").default(365),
+  lockMode: z.enum(["GOVERNANCE", "COMPLIANCE"]).default("GOVERNANCE"),
+});
+
+const alertsSchema = z.strictObject({
+  latencyP95Ms: z.number().int().min(1, "must be at least 1").max(600000, "must be at most 600000").default(500),
+  errorRatePercent: z.number().min(0.1, "must be at least 0.1").max(100, "must be at most 100").default(5),
+  authFailuresPerMinute: z.number().min(1, "must be at least 1").max(100000, "must be at most 100000").default(30),
+  callerRequestsPerSecond: z.number().min(0.1, "must be at least 0.1").max(100000, "must be at most 100000").default(20),
+  gpuQuotaPercent: z.number().min(1, "must be at least 1").max(100, "must be at most 100").default(90),
+});
+
+const signatureAuthoritySchema = z.union([
+  z.strictObject({ publicKey: z.string().startsWith("-----BEGIN PUBLIC KEY-----", "must be a PEM public key") }),
+  z.strictObject({
+    keyless: z.strictObject({
+      issuer: z.string().regex(HTTPS_URL, "must be an https:// URL"),
+      subjectRegExp: z.string().min(2, "must not be empty").refine((value) => value.startsWith("^") && value.endsWith("$"), "must be anchored (^...$), or any identity of the issuer would match"),
+    }),
+  }),
+], { error: "must be {publicKey: <PEM>} or {keyless: {issuer, subjectRegExp}}" });
+
+const supplyChainSchema = z.strictObject({
+  /** Install the Sigstore policy-controller with Helm. */
+  install: z.boolean().default(true),
+  chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 0.10.5").default("0.10.5"),
+  namespace: dnsLabel(63).default("cosign-system"),
+  /** Who must have signed team images. */
+  authority: signatureAuthoritySchema,
+  /** Where the controller fetches signatures (registry endpoints, Sigstore services or a proxy). */
+  egress: z.array(z.strictObject({
+    cidr: z.string().regex(IPV4_CIDR, "must be an IPv4 CIDR such as 10.0.0.0/16").refine((cidr) => !cidr.endsWith("/0"), "must not be a /0 route"),
+    ports: z.array(z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535")).min(1, "must list at least one port"),
+  })).min(1, "must list at least one endpoint"),
+});
+
 const kubernetesSchema = z.strictObject({
   /** kubeconfig context to deploy to; omit to use the ambient kubeconfig. */
   context: z.string().min(1, "must not be empty").optional(),
@@ -295,6 +335,12 @@ export const platformConfigSchema = z.strictObject({
   externalSecrets: externalSecretsSchema.optional(),
   /** Istio: mTLS, JWT authentication and authorization for inference. */
   mesh: meshSchema.optional(),
+  /** CloudTrail data events for the data buckets, into a locked log bucket. */
+  audit: auditSchema.prefault({}),
+  /** Prometheus alerts per team (needs the Prometheus Operator). */
+  alerts: alertsSchema.optional(),
+  /** Cosign signatures required at admission (Sigstore policy-controller). */
+  supplyChain: supplyChainSchema.optional(),
   /** Models the platform publishes itself (team stacks publish their own). */
   models: z.array(modelSchema).max(1000, "must list at most 1000 models").default([]),
   /** Vault token for the provider (secret); omit to use VAULT_TOKEN from the environment. */

@@ -41,6 +41,10 @@ export interface EncryptedBucketArgs {
   expireObjectsAfterDays?: number;
   /** Write-once retention for every new object version (model artifacts); default off. */
   objectLock?: ObjectLockSettings;
+  /** ARN of the one CloudTrail trail allowed to deliver into this bucket (and use its key). Default none. */
+  cloudTrailArn?: pulumi.Input<string>;
+  /** Refuse every object deletion, for audit logs. Default false. */
+  denyDeletes?: boolean;
 }
 
 /** Secure defaults, in one place. */
@@ -96,7 +100,7 @@ export class EncryptedBucket extends pulumi.ComponentResource {
       enableKeyRotation: true,
       rotationPeriodInDays: args.kmsRotationPeriodDays ?? DEFAULTS.kmsRotationPeriodDays,
       deletionWindowInDays: args.kmsDeletionWindowDays ?? DEFAULTS.kmsDeletionWindowDays,
-      policy: pulumi.all([identity.accountId, partition]).apply(([accountId, partitionName]) =>
+      policy: pulumi.all([identity.accountId, partition, args.cloudTrailArn]).apply(([accountId, partitionName, cloudTrailArn]) =>
         JSON.stringify(
           keyPolicy({
             accountId,
@@ -104,6 +108,7 @@ export class EncryptedBucket extends pulumi.ComponentResource {
             administratorArns: args.keyAdministratorArns ?? [],
             userArns: args.keyUserArns ?? [],
             allowS3LogDelivery: receivesAccessLogs,
+            cloudTrailArn,
           }),
         ),
       ),
@@ -144,8 +149,8 @@ export class EncryptedBucket extends pulumi.ComponentResource {
     // The policy is attached after the public access block so S3 judges it with the block in place.
     new aws.s3.BucketPolicy(`${name}-policy`, {
       bucket: bucketId,
-      policy: pulumi.all([this.bucket.arn, this.key.arn, identity.accountId]).apply(([bucketArn, keyArn, accountId]) =>
-        JSON.stringify(bucketPolicy({ bucketArn, keyArn, accountId, allowS3LogDelivery: receivesAccessLogs })),
+      policy: pulumi.all([this.bucket.arn, this.key.arn, identity.accountId, args.cloudTrailArn]).apply(([bucketArn, keyArn, accountId, cloudTrailArn]) =>
+        JSON.stringify(bucketPolicy({ bucketArn, keyArn, accountId, allowS3LogDelivery: receivesAccessLogs, cloudTrailArn, denyDeletes: args.denyDeletes })),
       ),
     }, { parent: this, dependsOn: [publicAccessBlock] });
 

@@ -20,6 +20,7 @@ export interface PolicyDocument {
 }
 
 const S3_LOG_DELIVERY = "logging.s3.amazonaws.com";
+const CLOUDTRAIL = "cloudtrail.amazonaws.com";
 
 const KEY_ADMIN_ACTIONS = [
   "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
@@ -35,6 +36,8 @@ export interface KeyPolicyInput {
   userArns: string[];
   /** Lets S3 server access log delivery encrypt log objects with this key. */
   allowS3LogDelivery: boolean;
+  /** Lets this CloudTrail trail (and only it) encrypt its log files with this key. */
+  cloudTrailArn?: string;
 }
 
 /**
@@ -68,6 +71,26 @@ export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
       Condition: { StringEquals: { "aws:SourceAccount": input.accountId } },
     });
   }
+  if (input.cloudTrailArn) {
+    statements.push({
+      Sid: "CloudTrailEncryptsLogs",
+      Effect: "Allow",
+      Principal: { Service: CLOUDTRAIL },
+      Action: "kms:GenerateDataKey*",
+      Resource: "*",
+      Condition: {
+        StringEquals: { "aws:SourceArn": input.cloudTrailArn },
+        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${input.partition}:cloudtrail:*:${input.accountId}:trail/*` },
+      },
+    }, {
+      Sid: "CloudTrailDescribesKey",
+      Effect: "Allow",
+      Principal: { Service: CLOUDTRAIL },
+      Action: "kms:DescribeKey",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceArn": input.cloudTrailArn } },
+    });
+  }
   return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -77,6 +100,10 @@ export interface BucketPolicyInput {
   accountId: string;
   /** Lets S3 server access log delivery write into this bucket. */
   allowS3LogDelivery: boolean;
+  /** Lets this CloudTrail trail (and only it) deliver log files into this bucket. */
+  cloudTrailArn?: string;
+  /** Refuses every object deletion (audit logs): the record cannot be erased, even by an administrator. */
+  denyDeletes?: boolean;
 }
 
 const SSE_HEADER = "s3:x-amz-server-side-encryption";
@@ -133,6 +160,32 @@ export function bucketPolicy(input: BucketPolicyInput): PolicyDocument {
       Condition: { Null: { [SSE_C_HEADER]: "false" } },
     },
   ];
+  if (input.cloudTrailArn) {
+    statements.push({
+      Sid: "CloudTrailChecksAcl",
+      Effect: "Allow",
+      Principal: { Service: CLOUDTRAIL },
+      Action: "s3:GetBucketAcl",
+      Resource: input.bucketArn,
+      Condition: { StringEquals: { "aws:SourceArn": input.cloudTrailArn } },
+    }, {
+      Sid: "CloudTrailWritesLogs",
+      Effect: "Allow",
+      Principal: { Service: CLOUDTRAIL },
+      Action: "s3:PutObject",
+      Resource: `${input.bucketArn}/AWSLogs/${input.accountId}/*`,
+      Condition: { StringEquals: { "aws:SourceArn": input.cloudTrailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
+    });
+  }
+  if (input.denyDeletes) {
+    statements.push({
+      Sid: "DenyLogDeletion",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+      Resource: bucketAndObjects,
+    });
+  }
   if (input.allowS3LogDelivery) {
     statements.push({
       Sid: "S3LogDeliveryWrites",

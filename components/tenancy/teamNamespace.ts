@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { SIGSTORE_INCLUDE_LABEL } from "../supplychain/signedImages";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "./labels";
 import { restrictedPodSecurityLabels } from "./namespaceDefaults";
 import { teamNetworkPolicies, type EgressTarget } from "./networkPolicies";
@@ -50,6 +51,8 @@ export interface TeamNamespaceArgs {
   servingPort?: number;
   /** Destinations (storage, Vault) team pods may reach besides DNS. Default none. */
   egress?: EgressTarget[];
+  /** Opt the namespace into the Sigstore policy-controller's signature verification. Default false. */
+  requireSignedImages?: boolean;
 }
 
 /** Kubeflow training and KServe resources a team manages itself. */
@@ -93,6 +96,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
           [LABELS.dataClassification]: args.dataClassification,
           ...restrictedPodSecurityLabels(args.podSecurityVersion),
           ...(istioInjection ? { "istio-injection": "enabled" } : {}),
+          ...(args.requireSignedImages ? { [SIGSTORE_INCLUDE_LABEL]: "true" } : {}),
         },
       },
     }, parent);

@@ -18,7 +18,7 @@ afterAll(() => session?.stop());
 describe("the ml-guard pack over the Analyzer protocol, dev stack, first preview", () => {
   it("serves every policy of the pack", () => {
     expect(result.policies.length).toBeGreaterThanOrEqual(40);
-    expect(resourceCount).toBe(143);
+    expect(resourceCount).toBe(174);
   });
 
   it("passes every mandatory rule", () => {
@@ -28,10 +28,10 @@ describe("the ml-guard pack over the Analyzer protocol, dev stack, first preview
   it("says which checks wait for values known only after apply, instead of passing them silently", () => {
     const advisory = result.violations.filter((v) => v.enforcementLevel === "advisory");
     expect(advisory.map((v) => v.policy).sort()).toEqual([
-      ...Array(3).fill("iam-policy-disallow-public-principal"),
+      ...Array(4).fill("iam-policy-disallow-public-principal"),
       // The team data roles' policies are computed from bucket and key ARNs.
       ...Array(2).fill("iam-policy-disallow-wildcard-admin"),
-      ...Array(3).fill("s3-bucket-missing-tls-policy"),
+      ...Array(4).fill("s3-bucket-missing-tls-policy"),
     ]);
     expect(advisory.every((v) => v.message.includes("is not known until apply"))).toBe(true);
   });

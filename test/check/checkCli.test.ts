@@ -18,6 +18,21 @@ interface CheckReport {
   violations: { policy: string; urn: string; message: string; enforcementLevel: string }[];
 }
 
+describe("npm run images", () => {
+  it("lists every image the manifests' workloads run, once, in order", () => {
+    const result = runTool("images", [path.join(FIXTURES, "compliant"), path.join(FIXTURES, "violating")]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split("\n")).toEqual([
+      `123456789012.dkr.ecr.us-west-2.amazonaws.com/ml/fraud@sha256:${"a".repeat(64)}`,
+      "pytorch/pytorch:latest",
+    ]);
+  });
+
+  it("exits 2 on unreadable input", () => {
+    expect(runTool("images", [path.join(work, "missing")]).status).toBe(2);
+  });
+});
+
 describe("npm run check", () => {
   it("passes a compliant team namespace applied with kubectl (exit 0), stack rules included", () => {
     const json = path.join(work, "compliant.json");

@@ -24,7 +24,7 @@ describe("npm run plan -- --stack dev", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Offline plan of secure-ml-platform/dev");
     expect(result.stdout).toMatch(/^ {4}secure-ml:tenancy:TeamNamespace {2}vision$/m);
-    expect(result.stdout).toMatch(/aws:s3\/bucket:Bucket\s+3$/m);
+    expect(result.stdout).toMatch(/aws:s3\/bucket:Bucket\s+4$/m);
   });
 
   it("writes the JSON report in the documented shape", () => {
@@ -35,9 +35,9 @@ describe("npm run plan -- --stack dev", () => {
     const stackRoot = report.resources.find((r) => r.type === "pulumi:pulumi:Stack");
     expect(stackRoot?.urn).toBe("urn:pulumi:dev::secure-ml-platform::pulumi:pulumi:Stack::secure-ml-platform-dev");
     expect(report.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.name).sort()).toEqual(
-      ["ml-dev-access-logs", "ml-dev-datasets", "ml-dev-model-artifacts"],
+      ["ml-dev-access-logs", "ml-dev-audit-logs", "ml-dev-datasets", "ml-dev-model-artifacts"],
     );
-    expect(report.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.name).sort()).toEqual(["ml-dev-external-secrets-operator-namespace", "ml-dev-mesh-control-plane-namespace", "nlp-namespace", "vision-namespace"]);
+    expect(report.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.name).sort()).toEqual(["ml-dev-external-secrets-operator-namespace", "ml-dev-mesh-control-plane-namespace", "ml-dev-signed-images-controller-namespace", "nlp-namespace", "vision-namespace"]);
   });
 
   it("never shows a secret config value: not in the console, the report or the manifests", () => {
@@ -48,11 +48,11 @@ describe("npm run plan -- --stack dev", () => {
   });
 
   it("writes one manifest file per namespace, every object valid against the published schemas (CRDs included)", () => {
-    expect(fs.readdirSync(out).sort()).toEqual(["cluster.yaml", "external-secrets.yaml", "istio-system.yaml", "nlp.yaml", "vision.yaml"]);
+    expect(fs.readdirSync(out).sort()).toEqual(["cluster.yaml", "cosign-system.yaml", "external-secrets.yaml", "istio-system.yaml", "nlp.yaml", "vision.yaml"]);
     const objects = parseAllDocuments(fs.readFileSync(path.join(out, "vision.yaml"), "utf8")).map((doc) => doc.toJS() as { apiVersion: string; kind: string });
     expect(objects[0].kind).toBe("Namespace");
     expect(objects.map((object) => object.kind)).toEqual(expect.arrayContaining(["SecretStore", "VaultDynamicSecret", "ExternalSecret", "PeerAuthentication", "AuthorizationPolicy", "InferenceService"]));
-    expect(objects.length).toBe(29);
+    expect(objects.length).toBe(31);
     // KServe publishes no schema package; every other object is checked against its published schema.
     for (const object of objects.filter((item) => item.kind !== "InferenceService")) validateKubernetesObject(object);
   });

@@ -11,6 +11,7 @@ type ModelClass = new (data: object) => Model;
 const CRD_PACKAGES: [string, string][] = [
   ["external-secrets.io", "@kubernetes-models/external-secrets"],
   ["istio.io", "@kubernetes-models/istio"],
+  ["monitoring.coreos.com", "@kubernetes-models/prometheus-operator"],
 ];
 
 function modelModule(apiVersion: string): string {

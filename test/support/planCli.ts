@@ -10,7 +10,7 @@ export interface CliResult {
 }
 
 /** Runs a repo tool (`tools/<name>/cli.ts`) in its own process, as `npm run <name>` does. */
-export function runTool(tool: "plan" | "check", args: string[]): CliResult {
+export function runTool(tool: "plan" | "check" | "images", args: string[]): CliResult {
   const result = spawnSync(
     process.execPath,
     [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(REPO_ROOT, "tools", tool, "cli.ts"), ...args],

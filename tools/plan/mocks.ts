@@ -23,6 +23,10 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs): { id: string; s
     }
     case "aws:kms/alias:Alias":
       return { id: inputs.name as string, state: { arn: `arn:aws:kms:${region}:${OFFLINE_ACCOUNT_ID}:${inputs.name as string}` } };
+    case "aws:cloudtrail/trail:Trail": {
+      const name = (inputs.name as string | undefined) ?? `${args.name}-${suffix}`;
+      return { id: name, state: { arn: `arn:aws:cloudtrail:${region}:${OFFLINE_ACCOUNT_ID}:trail/${name}`, homeRegion: region } };
+    }
     case "aws:iam/role:Role":
     case "aws:iam/policy:Policy": {
       const kind = args.type === "aws:iam/role:Role" ? "role" : "policy";

@@ -1,4 +1,5 @@
 import type { Policies } from "@pulumi/policy";
+import { auditPolicies } from "./audit";
 import { externalSecretsPolicies } from "./externalSecrets";
 import { iamPolicies } from "./iam";
 import { istioPolicies } from "./istio";
@@ -13,5 +14,5 @@ import { workloadPolicies } from "./workloads";
 /** Every rule of ml-guard, by domain. */
 export const policies: Policies = [
   ...s3Policies, ...kmsPolicies, ...iamPolicies, ...tenancyPolicies, ...podSecurityPolicies, ...workloadPolicies, ...secretPolicies,
-  ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies,
+  ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies, ...auditPolicies,
 ];

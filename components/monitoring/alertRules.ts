@@ -1,0 +1,76 @@
+/**
+ * Prometheus alerting rules for model endpoints and GPU quotas, from Istio's standard metrics and
+ * kube-state-metrics. Pure builders; ModelAlerts wraps them in PrometheusRule objects.
+ */
+import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+
+type RuleGroup = NonNullable<NonNullable<IPrometheusRule["spec"]>["groups"]>[number];
+type Rule = NonNullable<RuleGroup["rules"]>[number];
+
+export interface AlertThresholds {
+  /** p95 latency above which an endpoint is slow, in milliseconds. */
+  latencyP95Ms: number;
+  /** Share of 5xx responses, in percent. */
+  errorRatePercent: number;
+  /** 401/403 responses per minute that suggest token guessing. */
+  authFailuresPerMinute: number;
+  /** Requests per second from one caller (JWT principal) that suggest model extraction. */
+  callerRequestsPerSecond: number;
+  /** GPU quota use, in percent, that warns before the team runs out. */
+  gpuQuotaPercent: number;
+}
+
+export interface EndpointRef {
+  namespace: string;
+  /** Model (endpoint) name; KServe RawDeployment names the workload `<name>-predictor`. */
+  name: string;
+}
+
+const selector = (endpoint: EndpointRef) =>
+  `reporter="destination", destination_workload_namespace="${endpoint.namespace}", destination_workload=~"${endpoint.name}(-predictor)?"`;
+
+export function endpointRules(endpoint: EndpointRef, thresholds: AlertThresholds): Rule[] {
+  const labels = { severity: "warning", namespace: endpoint.namespace, model: endpoint.name };
+  const requests = `sum(rate(istio_requests_total{${selector(endpoint)}}[5m]))`;
+  return [
+    {
+      alert: "ModelEndpointLatencyHigh",
+      expr: `histogram_quantile(0.95, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${selector(endpoint)}}[5m]))) > ${thresholds.latencyP95Ms}`,
+      for: "10m",
+      labels,
+      annotations: { summary: `p95 latency of ${endpoint.namespace}/${endpoint.name} above ${thresholds.latencyP95Ms} ms` },
+    },
+    {
+      alert: "ModelEndpointErrorRateHigh",
+      expr: `sum(rate(istio_requests_total{${selector(endpoint)}, response_code=~"5.."}[5m])) / ${requests} > ${thresholds.errorRatePercent / 100}`,
+      for: "5m",
+      labels: { ...labels, severity: "critical" },
+      annotations: { summary: `more than ${thresholds.errorRatePercent}% of ${endpoint.namespace}/${endpoint.name} responses are errors` },
+    },
+    {
+      alert: "ModelEndpointAuthFailureSpike",
+      expr: `sum(rate(istio_requests_total{${selector(endpoint)}, response_code=~"401|403"}[5m])) * 60 > ${thresholds.authFailuresPerMinute}`,
+      for: "5m",
+      labels: { ...labels, severity: "critical" },
+      annotations: { summary: `${endpoint.namespace}/${endpoint.name} refuses more than ${thresholds.authFailuresPerMinute} requests a minute: token guessing or a broken client` },
+    },
+    {
+      alert: "ModelEndpointCallerRateSpike",
+      expr: `max(sum by (request_principal) (rate(istio_requests_total{${selector(endpoint)}, request_principal!=""}[5m]))) > ${thresholds.callerRequestsPerSecond}`,
+      for: "10m",
+      labels: { ...labels, severity: "critical" },
+      annotations: { summary: `one caller sends ${endpoint.namespace}/${endpoint.name} more than ${thresholds.callerRequestsPerSecond} requests a second: possible model extraction` },
+    },
+  ];
+}
+
+export function gpuQuotaRule(namespace: string, thresholds: AlertThresholds): Rule {
+  const quota = (type: string) => `kube_resourcequota{namespace="${namespace}", resource="requests.nvidia.com/gpu", type="${type}"}`;
+  return {
+    alert: "TeamGpuQuotaNearlyExhausted",
+    expr: `${quota("used")} / ignoring(type) (${quota("hard")} > 0) > ${thresholds.gpuQuotaPercent / 100}`,
+    for: "15m",
+    labels: { severity: "warning", namespace },
+    annotations: { summary: `team ${namespace} uses more than ${thresholds.gpuQuotaPercent}% of its GPU quota` },
+  };
+}

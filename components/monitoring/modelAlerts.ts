@@ -1,0 +1,55 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry";
+import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import { customResource } from "../kubernetes/customResource";
+import { LABELS, MANAGED_BY } from "../tenancy/labels";
+import { endpointRules, gpuQuotaRule, type AlertThresholds } from "./alertRules";
+
+export interface ModelAlertsTeam {
+  name: string;
+  namespace: pulumi.Input<string>;
+  /** Names of the team's model endpoints. */
+  endpoints: string[];
+}
+
+export interface ModelAlertsArgs {
+  thresholds: AlertThresholds;
+  teams: ModelAlertsTeam[];
+}
+
+/**
+ * Runtime alerts per team (PrometheusRule, picked up by the Prometheus Operator): latency, errors,
+ * 401/403 spikes and per-caller request spikes for every endpoint, GPU quota near exhaustion; and the
+ * Istio Telemetry that labels request metrics with the caller's JWT principal so spikes are per caller.
+ */
+export class ModelAlerts extends pulumi.ComponentResource {
+  constructor(name: string, args: ModelAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("secure-ml:monitoring:ModelAlerts", name, {}, opts);
+    for (const team of args.teams) {
+      const labels = { [LABELS.team]: team.name, [LABELS.managedBy]: MANAGED_BY };
+      customResource<ITelemetry>(`${name}-${team.name}-caller-metrics`, {
+        apiVersion: "telemetry.istio.io/v1",
+        kind: "Telemetry",
+        metadata: { name: "caller-principal", namespace: team.namespace, labels },
+        spec: {
+          metrics: [{
+            providers: [{ name: "prometheus" }],
+            overrides: [{ match: { metric: "REQUEST_COUNT", mode: "SERVER" }, tagOverrides: { request_principal: { value: "request.auth.principal" } } }],
+          }],
+        },
+      }, { parent: this });
+      customResource<IPrometheusRule>(`${name}-${team.name}-rules`, {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: "ml-platform-alerts", namespace: team.namespace, labels },
+        spec: {
+          groups: [
+            { name: "model-endpoints", rules: team.endpoints.flatMap((endpoint) => endpointRules({ namespace: team.name, name: endpoint }, args.thresholds)) },
+            { name: "gpu-quota", rules: [gpuQuotaRule(team.name, args.thresholds)] },
+          ],
+        },
+      }, { parent: this });
+    }
+    this.registerOutputs({});
+  }
+}
