@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { MlPlatform, type BucketOutputs, type EncryptedBucket } from "./components";
+import type { EncryptedBucket } from "@secure-ml-platform/components";
+import { MlPlatform, type BucketOutputs } from "./platform/mlPlatform";
 import { loadPlatformConfig, PROJECT } from "./config";
 
 // Validate the whole stack config first: a bad key stops the program before any resource exists.
@@ -31,7 +32,12 @@ export const buckets = {
   modelArtifacts: describe(platform.artifacts),
   accessLogs: describe(platform.accessLogs),
 };
+/** What team stacks need, per team: namespace, service accounts, bucket prefix, credential Secrets. */
 export const teams = platform.teams;
+/** What team stacks need to publish models behind the mesh (nothing secret). */
+export const mesh = config.mesh && platform.mesh
+  ? { gatewayPrincipal: platform.mesh.gatewayPrincipal, jwt: config.mesh.jwt, maxRequestBodyBytes: config.mesh.maxRequestBodyBytes }
+  : null;
 export const cloudTrailArn = platform.auditTrail.trail.arn;
 /** For self-managed clusters: save as the API server's --audit-policy-file (see README). */
 export const kubernetesAuditPolicy = platform.kubernetesAuditPolicy;

@@ -1,5 +1,7 @@
-// The public API of the components; the program and other stacks import from here.
+// The public API of @secure-ml-platform/components: the building blocks stacks compose. Everything
+// not exported here is internal.
 export { EncryptedBucket, type EncryptedBucketArgs, type AccessLogDestination, type ObjectLockSettings } from "./storage/encryptedBucket";
+export { teamBucketPrefix } from "./storage/prefixes";
 export { TeamNamespace, type TeamNamespaceArgs, type TeamQuota, type ContainerDefaults } from "./tenancy/teamNamespace";
 export { PlatformNamespace, type PlatformNamespaceArgs } from "./tenancy/platformNamespace";
 export type { EgressTarget } from "./tenancy/networkPolicies";
@@ -7,6 +9,12 @@ export { LABELS, WORKLOAD_ROLES } from "./tenancy/labels";
 export { VaultAccess, type VaultAccessArgs, type VaultTeam, type VaultDatabaseArgs, type VaultAwsArgs, type TeamVaultPaths } from "./secrets/vaultAccess";
 export { ExternalSecrets, SECRETS_SYNC_SERVICE_ACCOUNT, type ExternalSecretsArgs, type ExternalSecretsTeam, type OperatorInstall, type Endpoint } from "./secrets/externalSecrets";
 export { MeshAuth, type MeshAuthArgs, type MeshInstall, type MeshTeam } from "./mesh/meshAuth";
+export type { JwtSettings } from "./mesh/istioObjects";
 export { ModelEndpoint, type ModelEndpointArgs } from "./serving/modelEndpoint";
+export { TrainingJob, type TrainingJobArgs } from "./training/trainingJob";
 export { AdmissionPolicies, type AdmissionPoliciesArgs } from "./admission/admissionPolicies";
-export { MlPlatform, teamBucketPrefix, type MlPlatformArgs, type BucketOutputs, type TeamOutputs } from "./mlPlatform";
+export { AuditTrail, type AuditTrailArgs } from "./audit/auditTrail";
+export { kubernetesAuditPolicy, type AuditPolicy, type AuditRule } from "./audit/kubernetesAuditPolicy";
+export { ModelAlerts, type ModelAlertsArgs, type ModelAlertsTeam } from "./monitoring/modelAlerts";
+export type { AlertThresholds } from "./monitoring/alertRules";
+export { SignedImages, type SignedImagesArgs, type SignatureAuthority } from "./supplychain/signedImages";

@@ -2,7 +2,7 @@
  * The in-cluster copies of ml-guard's core ML rules, as ValidatingAdmissionPolicy CEL. Kept small and
  * standard-CEL only (no Kubernetes extension libraries), so tests can evaluate them with a CEL engine.
  */
-import type { IValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
+import type { IValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy" with { "resolution-mode": "import" };
 
 type PolicySpec = NonNullable<IValidatingAdmissionPolicy["spec"]>;
 

@@ -2,7 +2,7 @@
  * Prometheus alerting rules for model endpoints and GPU quotas, from Istio's standard metrics and
  * kube-state-metrics. Pure builders; ModelAlerts wraps them in PrometheusRule objects.
  */
-import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule" with { "resolution-mode": "import" };
 
 type RuleGroup = NonNullable<NonNullable<IPrometheusRule["spec"]>["groups"]>[number];
 type Rule = NonNullable<RuleGroup["rules"]>[number];

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry";
-import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry" with { "resolution-mode": "import" };
+import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule" with { "resolution-mode": "import" };
 import { customResource } from "../kubernetes/customResource";
 import { LABELS, MANAGED_BY } from "../tenancy/labels";
 import { endpointRules, gpuQuotaRule, type AlertThresholds } from "./alertRules";

@@ -2,10 +2,10 @@
  * External Secrets objects as the published CRD types describe them (external-secrets.io/v1,
  * generators.external-secrets.io/v1alpha1). Pure builders; ExternalSecrets creates them.
  */
-import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
-import type { ISecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore";
-import type { IVaultProvider } from "@kubernetes-models/external-secrets/external-secrets.io/v1/VaultProvider";
-import type { IVaultDynamicSecret } from "@kubernetes-models/external-secrets/generators.external-secrets.io/v1alpha1/VaultDynamicSecret";
+import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret" with { "resolution-mode": "import" };
+import type { ISecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore" with { "resolution-mode": "import" };
+import type { IVaultProvider } from "@kubernetes-models/external-secrets/external-secrets.io/v1/VaultProvider" with { "resolution-mode": "import" };
+import type { IVaultDynamicSecret } from "@kubernetes-models/external-secrets/generators.external-secrets.io/v1alpha1/VaultDynamicSecret" with { "resolution-mode": "import" };
 
 type WithoutMetadata<T> = Omit<T, "metadata">;
 

@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { IEnvoyFilter } from "@kubernetes-models/istio/networking.istio.io/v1alpha3/EnvoyFilter";
-import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
+import type { IEnvoyFilter } from "@kubernetes-models/istio/networking.istio.io/v1alpha3/EnvoyFilter" with { "resolution-mode": "import" };
+import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy" with { "resolution-mode": "import" };
+import type { IRequestAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/RequestAuthentication" with { "resolution-mode": "import" };
 import { customResource } from "../kubernetes/customResource";
-import { allowInference, localRateLimit, maxRequestBody } from "../mesh/istioObjects";
+import { allowInference, jwtAuthentication, localRateLimit, maxRequestBody, type JwtSettings } from "../mesh/istioObjects";
+import { teamBucketPrefix } from "../storage/prefixes";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
 import { inferenceService, MODEL_SHA256_ANNOTATION } from "./inferenceService";
 import { modelServerContainer, POD_SECURITY_CONTEXT, type ServingPodSettings } from "./servingWorkload";
@@ -37,9 +39,10 @@ export interface ModelEndpointArgs {
   serviceAccount?: string;
   /** Default 8080. */
   port?: number;
-  /** Who may call: the ingress gateway's identity and the token issuer, from MeshAuth. */
-  gatewayPrincipal: string;
-  issuer: string;
+  /** Who may call: the ingress gateway's identity (MeshAuth.gatewayPrincipal, or a platform stack output). */
+  gatewayPrincipal: pulumi.Input<string>;
+  /** Tokens callers must present; the endpoint validates them itself, so it is covered in any stack. */
+  jwt: pulumi.Input<JwtSettings>;
   /** JWT claims callers must carry (claim -> accepted values). */
   requiredClaims?: Record<string, string[]>;
   /** Local rate limit per pod; omit for none. */
@@ -65,7 +68,7 @@ function validate(name: string, args: ModelEndpointArgs): void {
  * A team's published model: a KServe InferenceService (or a Deployment and Service) that passes every
  * ml-guard rule by construction, serving the artifact from the team's prefix of the artifacts bucket
  * with its SHA-256 recorded, reachable only through the ingress gateway with a valid token (and the
- * required claims), rate limited and with a bounded request body.
+ * required claims, validated by its own RequestAuthentication), rate limited and with a bounded request body.
  */
 export class ModelEndpoint extends pulumi.ComponentResource {
   readonly storageUri: pulumi.Output<string>;
@@ -77,7 +80,7 @@ export class ModelEndpoint extends pulumi.ComponentResource {
     super("secure-ml:serving:ModelEndpoint", name, {}, opts);
     const settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined)) } as typeof DEFAULTS & ModelEndpointArgs;
     const parent = { parent: this };
-    this.storageUri = pulumi.interpolate`s3://${args.artifactsBucket}/teams/${args.team}/${args.artifactPath}`;
+    this.storageUri = pulumi.interpolate`s3://${args.artifactsBucket}/${teamBucketPrefix(args.team)}${args.artifactPath}`;
     this.podLabels = {
       [LABELS.workloadRole]: WORKLOAD_ROLES.serving,
       [LABELS.team]: args.team,
@@ -118,9 +121,16 @@ export class ModelEndpoint extends pulumi.ComponentResource {
       }, parent);
     }
 
+    const jwt = pulumi.output(args.jwt);
+    const servingPort = settings.port;
+    customResource<IRequestAuthentication>(`${name}-jwt`, {
+      apiVersion: "security.istio.io/v1", kind: "RequestAuthentication", metadata: metadata(`${args.name}-jwt`),
+      spec: jwt.apply((settings) => jwtAuthentication(selector, settings).spec ?? {}),
+    }, parent);
     customResource<IAuthorizationPolicy>(`${name}-allow-inference`, {
-      ...allowInference({ selector, gatewayPrincipal: args.gatewayPrincipal, issuer: args.issuer, port: settings.port, requiredClaims: args.requiredClaims }),
-      metadata: metadata(`${args.name}-allow-inference`),
+      apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: metadata(`${args.name}-allow-inference`),
+      spec: pulumi.all([args.gatewayPrincipal, jwt]).apply(([gatewayPrincipal, settings]) =>
+        allowInference({ selector, gatewayPrincipal, issuer: settings.issuer, port: servingPort, requiredClaims: args.requiredClaims }).spec ?? {}),
     }, parent);
     customResource<IEnvoyFilter>(`${name}-max-body`, { ...maxRequestBody(selector, settings.maxRequestBodyBytes), metadata: metadata(`${args.name}-max-body`) }, parent);
     if (args.rateLimit) {

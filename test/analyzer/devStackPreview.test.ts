@@ -18,7 +18,7 @@ afterAll(() => session?.stop());
 describe("the ml-guard pack over the Analyzer protocol, dev stack, first preview", () => {
   it("serves every policy of the pack", () => {
     expect(result.policies.length).toBeGreaterThanOrEqual(40);
-    expect(resourceCount).toBe(174);
+    expect(resourceCount).toBe(175);
   });
 
   it("passes every mandatory rule", () => {

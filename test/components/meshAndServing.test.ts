@@ -20,7 +20,7 @@ const endpointArgs = {
   image: `123456789012.dkr.ecr.us-west-2.amazonaws.com/ml/server@sha256:${DIGEST}`,
   artifactsBucket: "ml-dev-model-artifacts-abc", artifactPath: "classifier/1/", artifactSha256: "b".repeat(64),
   modelFormat: "pytorch", gpu: 1,
-  gatewayPrincipal: mesh.gatewayPrincipal, issuer: mesh.issuer,
+  gatewayPrincipal: mesh.gatewayPrincipal, jwt: { issuer: "https://login.example.com", jwksUri: "https://login.example.com/jwks.json", audiences: ["ml-inference"] },
   requiredClaims: { groups: ["vision-clients"] },
   rateLimit: { requestsPerSecond: 20, burst: 40 },
   maxRequestBodyBytes: 4194304,
@@ -115,7 +115,7 @@ describe("ModelEndpoint", () => {
 
   it("produces Istio objects valid against the published Istio CRD schemas", () => {
     const istioObjects = created.filter((resource) => resource.type.includes("istio.io")).map((resource) => resource.inputs as K8sObject);
-    expect(istioObjects.length).toBe(12);
+    expect(istioObjects.length).toBe(14);
     for (const item of istioObjects) expect(() => validateKubernetesObject(item)).not.toThrow();
   });
 

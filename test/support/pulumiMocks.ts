@@ -8,9 +8,9 @@ export type CreatedResource = pulumi.runtime.MockResourceArgs;
  * Installs the offline plan's mocks (update mode: computed outputs known) and records every resource
  * the code under test registers. One per test file: the SDK's runtime state is per module registry.
  */
-export function installRecordingMocks(project = "secure-ml-platform", stack = "test"): CreatedResource[] {
+export function installRecordingMocks(project = "secure-ml-platform", stack = "test", stackReferences: Record<string, Record<string, unknown>> = {}): CreatedResource[] {
   const created: CreatedResource[] = [];
-  const mocks = offlineMocks("update");
+  const mocks = offlineMocks("update", { outputs: stackReferences, missing: new Set() });
   void pulumi.runtime.setMocks(
     {
       newResource(args) {

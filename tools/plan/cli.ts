@@ -6,6 +6,7 @@ import { PolicyConfigError, type PolicyPackConfig } from "../analyzer/policyConf
 import { PolicyPackStartError } from "../analyzer/policyPackProcess";
 import { runPolicies, type Violation } from "../analyzer/runPolicies";
 import { writeManifests } from "./manifests";
+import { toDisplayValue } from "./propertyValues";
 import { buildReport, renderCounts, renderTree } from "./report";
 import { runProgram } from "./runProgram";
 import { readProjectStack, StackFileError } from "./stackFile";
@@ -21,6 +22,22 @@ interface PlanOptions {
   json?: string;
   mode: "preview" | "update";
   policyConfig?: string;
+  outputs?: string;
+  stackReference: string[];
+}
+
+/** `org/project/stack=outputs.json` pairs: the outputs another stack's offline plan wrote. */
+function readStackReferences(pairs: string[]): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(pairs.map((pair) => {
+    const separator = pair.indexOf("=");
+    if (separator <= 0) throw new StackFileError(`--stack-reference ${pair}: expected <organization>/<project>/<stack>=<outputs.json>`);
+    const file = pair.slice(separator + 1);
+    try {
+      return [pair.slice(0, separator), JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>];
+    } catch (error) {
+      throw new StackFileError(`${file}: not readable stack outputs (${(error as Error).message})`);
+    }
+  }));
 }
 
 function readPolicyConfig(file: string | undefined): PolicyPackConfig | undefined {
@@ -48,7 +65,7 @@ async function plan(options: PlanOptions): Promise<number> {
   const projectDir = path.resolve(options.project);
   const stack = readProjectStack(projectDir, options.stack);
   const policyConfig = readPolicyConfig(options.policyConfig);
-  const run = await runProgram(projectDir, stack, options.mode);
+  const run = await runProgram(projectDir, stack, options.mode, readStackReferences(options.stackReference));
   const outDir = path.resolve(options.out ?? path.join(projectDir, ".plan", options.stack));
 
   console.log(`Offline plan of ${stack.project}/${stack.stack} (${options.mode} mode, mock providers)\n`);
@@ -72,6 +89,11 @@ async function plan(options: PlanOptions): Promise<number> {
   console.log(renderViolations(policies.violations, names));
 
   const report = buildReport(stack.stack, run.resources, policies.violations);
+  if (options.outputs) {
+    // Secret outputs are written redacted: the file feeds other stacks' offline plans, never credentials.
+    fs.writeFileSync(options.outputs, `${JSON.stringify(toDisplayValue(run.outputs), null, 2)}\n`);
+    console.log(`Stack outputs: ${options.outputs}`);
+  }
   if (options.json) {
     fs.mkdirSync(path.dirname(path.resolve(options.json)), { recursive: true });
     fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -89,6 +111,8 @@ const program = new Command("plan")
   .option("--out <dir>", "where to write the Kubernetes manifests (default <project>/.plan/<stack>)")
   .option("--json <file>", "write the JSON report here")
   .option("--policy-config <file>", "policy config JSON, as for pulumi preview --policy-pack-config")
+  .option("--outputs <file>", "write the stack outputs as JSON (secrets redacted), for other stacks' --stack-reference")
+  .option("--stack-reference <name=file>", "outputs of a referenced stack, e.g. organization/secure-ml-platform/dev=outputs.json", (value: string, previous: string[]) => [...previous, value], [] as string[])
   .option("--mode <mode>", "preview: computed outputs unknown, as in a first preview; update: as after pulumi up", parseMode, "preview")
   .showHelpAfterError();
 

@@ -48,10 +48,23 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs): { id: string; s
  * after `pulumi up`; in preview mode only inputs are echoed, so computed outputs stay unknown exactly
  * as in a first `pulumi preview` of a new stack.
  */
-export function offlineMocks(mode: "preview" | "update"): pulumi.runtime.Mocks {
+/** Outputs of other stacks, by `org/project/stack`; names the program read but were not given are collected. */
+export interface StackReferences {
+  outputs: Record<string, Record<string, unknown>>;
+  missing: Set<string>;
+}
+
+export function offlineMocks(mode: "preview" | "update", references: StackReferences = { outputs: {}, missing: new Set() }): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       const inputs = args.inputs as Record<string, unknown>;
+      if (args.type === "pulumi:pulumi:StackReference") {
+        // Reading another stack: its outputs are known in a preview too.
+        const name = String(inputs.name);
+        const outputs = references.outputs[name];
+        if (!outputs) references.missing.add(name);
+        return { id: name, state: { name, outputs: outputs ?? {}, secretOutputNames: [] } };
+      }
       if (mode === "preview") return { id: undefined, state: inputs };
       const { id, state } = computedOutputs(args);
       return { id, state: { ...inputs, ...state } };

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { offlineMocks } from "./mocks";
+import { StackFileError } from "./stackFile";
 import type { ProjectStack } from "./stackFile";
 
 /** One resource registration, as the engine received it (wire-encoded properties). */
@@ -110,15 +111,30 @@ function recordRegistrations(monitor: MonitorWithRegister, resources: Registered
  * Runs a Pulumi program in this process under the SDK's mock runtime, with the stack's config, and
  * returns every resource it registered. The process can run one program: the SDK's state is global.
  */
-export async function runProgram(projectDir: string, stack: ProjectStack, mode: "preview" | "update"): Promise<ProgramRun> {
+export async function runProgram(
+  projectDir: string,
+  stack: ProjectStack,
+  mode: "preview" | "update",
+  stackReferences: Record<string, Record<string, unknown>> = {},
+): Promise<ProgramRun> {
   pulumi.runtime.setAllConfig(stack.config.values, [...stack.config.secretKeys]);
-  await pulumi.runtime.setMocks(offlineMocks(mode), stack.project, stack.stack, mode === "preview");
+  const references = { outputs: stackReferences, missing: new Set<string>() };
+  await pulumi.runtime.setMocks(offlineMocks(mode, references), stack.project, stack.stack, mode === "preview");
   const resources: RegisteredResource[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
   recordRegistrations(monitor, resources);
   const entry = path.resolve(projectDir, stack.main);
-  await pulumi.runtime.runInPulumiStack(() => Promise.resolve(require(entry) as Record<string, unknown>));
-  await pulumi.runtime.disconnect();
+  const missingReference = () =>
+    new StackFileError([...references.missing].map((name) => `the program reads the stack ${name}: pass its outputs with --stack-reference ${name}=<outputs.json> (written by that stack's plan --outputs)`).join("\n"));
+  try {
+    await pulumi.runtime.runInPulumiStack(() => Promise.resolve(require(entry) as Record<string, unknown>));
+    await pulumi.runtime.disconnect();
+  } catch (error) {
+    // A program fed no outputs for a reference fails in its own way; the missing reference is the real cause.
+    if (references.missing.size > 0) throw missingReference();
+    throw error;
+  }
+  if (references.missing.size > 0) throw missingReference();
   const stackUrn = resources.find((resource) => resource.type === "pulumi:pulumi:Stack")?.urn;
   const state = stackUrn ? monitor.getRegisteredResources().get(stackUrn)?.state : undefined;
   const outputs = typeof state?.toJavaScript === "function" ? (state.toJavaScript as () => Record<string, unknown>)() : {};

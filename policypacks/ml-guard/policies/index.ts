@@ -7,6 +7,7 @@ import { kmsPolicies } from "./kms";
 import { podSecurityPolicies } from "./podSecurity";
 import { s3Policies } from "./s3";
 import { secretPolicies } from "./secrets";
+import { teamStackPolicies } from "./teamStack";
 import { tenancyPolicies } from "./tenancy";
 import { vaultPolicies } from "./vault";
 import { workloadPolicies } from "./workloads";
@@ -14,5 +15,5 @@ import { workloadPolicies } from "./workloads";
 /** Every rule of ml-guard, by domain. */
 export const policies: Policies = [
   ...s3Policies, ...kmsPolicies, ...iamPolicies, ...tenancyPolicies, ...podSecurityPolicies, ...workloadPolicies, ...secretPolicies,
-  ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies, ...auditPolicies,
+  ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies, ...auditPolicies, ...teamStackPolicies,
 ];

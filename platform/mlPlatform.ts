@@ -1,17 +1,10 @@
+import {
+  AdmissionPolicies, AuditTrail, EncryptedBucket, ExternalSecrets, kubernetesAuditPolicy, MeshAuth, ModelAlerts, ModelEndpoint,
+  SECRETS_SYNC_SERVICE_ACCOUNT, SignedImages, TeamNamespace, teamBucketPrefix, VaultAccess, type AuditPolicy,
+} from "@secure-ml-platform/components";
 import * as pulumi from "@pulumi/pulumi";
 import type { DataClassification, PlatformConfig } from "../config/schema";
 import { dataClassifications } from "../config/schema";
-import { AdmissionPolicies } from "./admission/admissionPolicies";
-import { AuditTrail } from "./audit/auditTrail";
-import { kubernetesAuditPolicy, type AuditPolicy } from "./audit/kubernetesAuditPolicy";
-import { ModelAlerts } from "./monitoring/modelAlerts";
-import { SignedImages } from "./supplychain/signedImages";
-import { MeshAuth } from "./mesh/meshAuth";
-import { ExternalSecrets, SECRETS_SYNC_SERVICE_ACCOUNT } from "./secrets/externalSecrets";
-import { ModelEndpoint } from "./serving/modelEndpoint";
-import { VaultAccess } from "./secrets/vaultAccess";
-import { EncryptedBucket } from "./storage/encryptedBucket";
-import { TeamNamespace } from "./tenancy/teamNamespace";
 
 /** Everything one environment needs, as validated by the stack config schema, with credentials as Pulumi secrets. */
 export type MlPlatformArgs = Omit<PlatformConfig, "vaultToken" | "databasePassword"> & {
@@ -31,17 +24,14 @@ export interface TeamOutputs {
   servingServiceAccount: pulumi.Output<string>;
   /** The team's key prefix in the datasets and model-artifacts buckets. */
   bucketPrefix: string;
+  /** Secrets External Secrets keeps fresh in the namespace (empty without Vault). */
+  credentialSecrets: string[];
 }
 
 /** The most sensitive classification wins for storage shared by several teams. */
 function highestClassification(levels: DataClassification[]): DataClassification {
   return levels.reduce((highest, level) =>
     dataClassifications.indexOf(level) > dataClassifications.indexOf(highest) ? level : highest, "internal");
-}
-
-/** A team's prefix in the shared buckets; IAM and Vault scope team credentials to it. */
-export function teamBucketPrefix(team: string): string {
-  return `teams/${team}/`;
 }
 
 /** Builds one environment of the platform: encrypted storage and a namespace per team. */
@@ -113,6 +103,7 @@ export class MlPlatform extends pulumi.ComponentResource {
         trainingServiceAccount: namespace.trainingServiceAccountName,
         servingServiceAccount: namespace.servingServiceAccountName,
         bucketPrefix: teamBucketPrefix(team.name),
+        credentialSecrets: [],
       };
     }
     if (args.vault) {
@@ -147,6 +138,7 @@ export class MlPlatform extends pulumi.ComponentResource {
           vaultAudience: vaultConfig.audience,
           teams: args.teams.map((team) => ({ name: team.name, namespace: namespaces[team.name].namespaceName, vault: vaultAccess.teams[team.name] })),
         }, { parent: this, dependsOn: Object.values(namespaces) });
+        for (const [team, secretNames] of Object.entries(this.externalSecrets.secretNames)) this.teams[team].credentialSecrets = secretNames;
       }
     }
     this.auditTrail = new AuditTrail(`${name}-audit`, {
@@ -199,7 +191,7 @@ export class MlPlatform extends pulumi.ComponentResource {
           artifactsBucket: this.artifacts.bucketName,
           port: k8s.servingPort,
           gatewayPrincipal: mesh.gatewayPrincipal,
-          issuer: mesh.issuer,
+          jwt: meshConfig.jwt,
           rateLimit: meshConfig.rateLimit,
           maxRequestBodyBytes: meshConfig.maxRequestBodyBytes,
         }, { parent: this, dependsOn: [mesh] }));

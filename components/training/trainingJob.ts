@@ -1,0 +1,88 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
+import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from "../serving/servingWorkload";
+
+/** A Secret key exposed to the training container as an environment variable. */
+export interface SecretEnv {
+  env: string;
+  secret: string;
+  key: string;
+}
+
+export interface TrainingJobArgs {
+  team: string;
+  namespace: pulumi.Input<string>;
+  /** Job name (DNS label). */
+  name: string;
+  /** Training image, pinned by digest. */
+  image: string;
+  command: string[];
+  /** Worker replicas besides the master. Default 1. */
+  workers?: number;
+  cpu?: string;
+  memory?: string;
+  /** GPUs per replica. Default 0. */
+  gpu?: number;
+  /** Credentials from the Secrets External Secrets maintains (e.g. mlflow-db-credentials, aws-credentials). */
+  secretEnv?: SecretEnv[];
+  /** Keep the job suspended, as a template a team resumes with `kubectl patch`. Default true. */
+  suspend?: boolean;
+  /** Default `training`. */
+  serviceAccount?: string;
+  /** torch.distributed rendezvous port; the team NetworkPolicy opens it between training pods. Default 29500. */
+  port?: number;
+}
+
+const DEFAULTS = { workers: 1, cpu: "4", memory: "16Gi", gpu: 0, suspend: true, serviceAccount: "training", port: 29500 } as const;
+
+/**
+ * A distributed PyTorch training job (Kubeflow PyTorchJob) that passes every ml-guard rule by
+ * construction: training ServiceAccount, restricted security context, read-only root (scratch and
+ * /dev/shm as emptyDirs), digest-pinned image, Guaranteed resources with GPU limits, credentials only
+ * through Secret references. Suspended by default: a template the team resumes.
+ */
+export class TrainingJob extends pulumi.ComponentResource {
+  constructor(name: string, args: TrainingJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    if (!/^[^@\s]+@sha256:[a-f0-9]{64}$/.test(args.image)) throw new Error(`TrainingJob ${name}: image ${JSON.stringify(args.image)} must be pinned by digest (registry/repository@sha256:<64 hex>)`);
+    super("secure-ml:training:TrainingJob", name, {}, opts);
+    const settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined)) } as typeof DEFAULTS & TrainingJobArgs;
+    const labels = { [LABELS.workloadRole]: WORKLOAD_ROLES.training, [LABELS.team]: args.team, [LABELS.managedBy]: MANAGED_BY };
+    const amounts: Record<string, string> = { cpu: settings.cpu, memory: settings.memory, ...(settings.gpu > 0 ? { "nvidia.com/gpu": String(settings.gpu) } : {}) };
+    const replica = (replicas: number) => ({
+      replicas,
+      restartPolicy: "OnFailure",
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: settings.serviceAccount,
+          automountServiceAccountToken: false,
+          securityContext: POD_SECURITY_CONTEXT,
+          containers: [{
+            // The training operator requires this container name.
+            name: "pytorch",
+            image: args.image,
+            command: args.command,
+            ports: [{ name: "rendezvous", containerPort: settings.port, protocol: "TCP" }],
+            env: (args.secretEnv ?? []).map((entry) => ({ name: entry.env, valueFrom: { secretKeyRef: { name: entry.secret, key: entry.key } } })),
+            resources: { requests: amounts, limits: amounts },
+            securityContext: CONTAINER_SECURITY_CONTEXT,
+            volumeMounts: [{ name: "scratch", mountPath: "/tmp" }, { name: "shm", mountPath: "/dev/shm" }],
+          }],
+          // NCCL needs more shared memory than the runtime's default 64 MiB.
+          volumes: [{ name: "scratch", emptyDir: {} }, { name: "shm", emptyDir: { medium: "Memory", sizeLimit: "8Gi" } }],
+        },
+      },
+    });
+    new k8s.apiextensions.CustomResource(name, {
+      apiVersion: "kubeflow.org/v1",
+      kind: "PyTorchJob",
+      metadata: { name: args.name, namespace: args.namespace, labels },
+      spec: {
+        runPolicy: { suspend: settings.suspend, cleanPodPolicy: "None", ttlSecondsAfterFinished: 86400 },
+        pytorchReplicaSpecs: { Master: replica(1), Worker: replica(settings.workers) },
+      },
+    }, { parent: this });
+    this.registerOutputs({});
+  }
+}
