@@ -137,7 +137,7 @@ export class MlPlatform extends pulumi.ComponentResource {
           vaultAuthPath: vaultAccess.authPath,
           vaultAudience: vaultConfig.audience,
           teams: args.teams.map((team) => ({ name: team.name, namespace: namespaces[team.name].namespaceName, vault: vaultAccess.teams[team.name] })),
-        }, { parent: this, dependsOn: Object.values(namespaces) });
+        }, parent);
         for (const [team, secretNames] of Object.entries(this.externalSecrets.secretNames)) this.teams[team].credentialSecrets = secretNames;
       }
     }
@@ -194,7 +194,7 @@ export class MlPlatform extends pulumi.ComponentResource {
           jwt: meshConfig.jwt,
           rateLimit: meshConfig.rateLimit,
           maxRequestBodyBytes: meshConfig.maxRequestBodyBytes,
-        }, { parent: this, dependsOn: [mesh] }));
+        }, { parent: this, dependsOn: mesh.controlPlane }));
       }
     }
     if (args.alerts) {

@@ -56,6 +56,8 @@ export class MeshAuth extends pulumi.ComponentResource {
   /** Identity of the ingress gateway, the only caller model endpoints accept. */
   readonly gatewayPrincipal: string;
   readonly issuer: string;
+  /** What must exist before mesh objects can be created (the installed control plane); empty for an existing mesh. */
+  readonly controlPlane: pulumi.Resource[];
 
   constructor(name: string, args: MeshAuthArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-ml:mesh:MeshAuth", name, {}, opts);
@@ -63,8 +65,8 @@ export class MeshAuth extends pulumi.ComponentResource {
     const trustDomain = args.trustDomain ?? "cluster.local";
     this.gatewayPrincipal = workloadPrincipal(trustDomain, args.ingressNamespace, args.ingressGatewayServiceAccount);
     this.issuer = args.jwt.issuer;
-    const control = args.install ? this.installIstio(name, rootNamespace, args.ingressNamespace, args.install) : [];
-    const afterControlPlane = { parent: this, dependsOn: control };
+    this.controlPlane = args.install ? this.installIstio(name, rootNamespace, args.ingressNamespace, args.install) : [];
+    const afterControlPlane = { parent: this, dependsOn: this.controlPlane };
     const labels = { [LABELS.managedBy]: MANAGED_BY };
 
     customResource<IPeerAuthentication>(`${name}-mesh-mtls`, {

@@ -7,6 +7,7 @@ import { PolicyPackStartError } from "../analyzer/policyPackProcess";
 import { runPolicies, type Violation } from "../analyzer/runPolicies";
 import { writeManifests } from "./manifests";
 import { toDisplayValue } from "./propertyValues";
+import { withoutStackCapture } from "./stackCapture";
 import { buildReport, renderCounts, renderTree } from "./report";
 import { runProgram } from "./runProgram";
 import { readProjectStack, StackFileError } from "./stackFile";
@@ -24,6 +25,7 @@ interface PlanOptions {
   policyConfig?: string;
   outputs?: string;
   stackReference: string[];
+  debug?: boolean;
 }
 
 /** `org/project/stack=outputs.json` pairs: the outputs another stack's offline plan wrote. */
@@ -65,7 +67,10 @@ async function plan(options: PlanOptions): Promise<number> {
   const projectDir = path.resolve(options.project);
   const stack = readProjectStack(projectDir, options.stack);
   const policyConfig = readPolicyConfig(options.policyConfig);
-  const run = await runProgram(projectDir, stack, options.mode, readStackReferences(options.stackReference));
+  const references = readStackReferences(options.stackReference);
+  const run = options.debug
+    ? await runProgram(projectDir, stack, options.mode, references)
+    : await withoutStackCapture(() => runProgram(projectDir, stack, options.mode, references));
   const outDir = path.resolve(options.out ?? path.join(projectDir, ".plan", options.stack));
 
   console.log(`Offline plan of ${stack.project}/${stack.stack} (${options.mode} mode, mock providers)\n`);
@@ -113,6 +118,7 @@ const program = new Command("plan")
   .option("--policy-config <file>", "policy config JSON, as for pulumi preview --policy-pack-config")
   .option("--outputs <file>", "write the stack outputs as JSON (secrets redacted), for other stacks' --stack-reference")
   .option("--stack-reference <name=file>", "outputs of a referenced stack, e.g. organization/secure-ml-platform/dev=outputs.json", (value: string, previous: string[]) => [...previous, value], [] as string[])
+  .option("--debug", "keep stack traces while the program runs (slower; for errors inside the program)")
   .option("--mode <mode>", "preview: computed outputs unknown, as in a first preview; update: as after pulumi up", parseMode, "preview")
   .showHelpAfterError();
 

@@ -107,27 +107,30 @@ function recordRegistrations(monitor: MonitorWithRegister, resources: Registered
     });
 }
 
+export interface MockRunSettings {
+  project: string;
+  stack: string;
+  config: { values: Record<string, string>; secretKeys: ReadonlySet<string> };
+  mode: "preview" | "update";
+  /** Outputs of stacks the program reads through StackReferences, by `org/project/stack`. */
+  stackReferences?: Record<string, Record<string, unknown>>;
+}
+
 /**
- * Runs a Pulumi program in this process under the SDK's mock runtime, with the stack's config, and
- * returns every resource it registered. The process can run one program: the SDK's state is global.
+ * Runs a program (any function that registers resources) in this process under the SDK's mock
+ * runtime, and returns every resource it registered. One run per process: the SDK's state is global.
  */
-export async function runProgram(
-  projectDir: string,
-  stack: ProjectStack,
-  mode: "preview" | "update",
-  stackReferences: Record<string, Record<string, unknown>> = {},
-): Promise<ProgramRun> {
-  pulumi.runtime.setAllConfig(stack.config.values, [...stack.config.secretKeys]);
-  const references = { outputs: stackReferences, missing: new Set<string>() };
-  await pulumi.runtime.setMocks(offlineMocks(mode, references), stack.project, stack.stack, mode === "preview");
+export async function runUnderMocks(settings: MockRunSettings, program: () => unknown): Promise<ProgramRun> {
+  pulumi.runtime.setAllConfig(settings.config.values, [...settings.config.secretKeys]);
+  const references = { outputs: settings.stackReferences ?? {}, missing: new Set<string>() };
+  await pulumi.runtime.setMocks(offlineMocks(settings.mode, references), settings.project, settings.stack, settings.mode === "preview");
   const resources: RegisteredResource[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
   recordRegistrations(monitor, resources);
-  const entry = path.resolve(projectDir, stack.main);
   const missingReference = () =>
     new StackFileError([...references.missing].map((name) => `the program reads the stack ${name}: pass its outputs with --stack-reference ${name}=<outputs.json> (written by that stack's plan --outputs)`).join("\n"));
   try {
-    await pulumi.runtime.runInPulumiStack(() => Promise.resolve(require(entry) as Record<string, unknown>));
+    await pulumi.runtime.runInPulumiStack(() => Promise.resolve(program() as Record<string, unknown>));
     await pulumi.runtime.disconnect();
   } catch (error) {
     // A program fed no outputs for a reference fails in its own way; the missing reference is the real cause.
@@ -139,4 +142,15 @@ export async function runProgram(
   const state = stackUrn ? monitor.getRegisteredResources().get(stackUrn)?.state : undefined;
   const outputs = typeof state?.toJavaScript === "function" ? (state.toJavaScript as () => Record<string, unknown>)() : {};
   return { resources, outputs };
+}
+
+/** Runs a Pulumi project's program (its Pulumi.yaml `main`) with a stack's config under the mock runtime. */
+export function runProgram(
+  projectDir: string,
+  stack: ProjectStack,
+  mode: "preview" | "update",
+  stackReferences: Record<string, Record<string, unknown>> = {},
+): Promise<ProgramRun> {
+  const entry = path.resolve(projectDir, stack.main);
+  return runUnderMocks({ project: stack.project, stack: stack.stack, config: stack.config, mode, stackReferences }, () => require(entry));
 }

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench`: how the program and the ml-guard pack scale with the number of teams, next to the
+ * floors they cannot beat (bare resources under the same mock runtime; a pack with no policies over
+ * the same protocol) and a peer (Pulumi's AWSGuard on the AWS resources).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Command } from "commander";
+import { PolicyPackSession } from "../analyzer/runPolicies";
+import type { StackContext } from "../analyzer/requests";
+import type { RegisteredResource } from "../plan/runProgram";
+
+const REPO_ROOT = path.resolve(__dirname, "../..");
+const PACKS = { mlGuard: path.join(REPO_ROOT, "policypacks/ml-guard"), noop: path.join(__dirname, "packs/noop"), awsguard: path.join(__dirname, "packs/awsguard") };
+
+interface WorkerResult {
+  ms: number;
+  peakRssMb: number;
+  resources: RegisteredResource[];
+}
+
+export interface BenchRow {
+  teams: number;
+  resources: number;
+  planMs: number;
+  peakRssMb: number;
+  floorMs: number;
+  floorPeakRssMb: number;
+  planToFloor: number;
+  perTeamPlanMs: number;
+  policyMs: number;
+  noopPolicyMs: number;
+  policyToNoop: number;
+  awsResources: number;
+  mlGuardAwsPolicyMs: number;
+  peerPolicyMs: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const round = (value: number, digits = 0) => Number(value.toFixed(digits));
+
+function runWorker(kind: "program" | "floor", teams: number, floorCount = 0): WorkerResult {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "run.json");
+  const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "worker.ts"), kind, String(teams), out, String(floorCount)], {
+    cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+  });
+  if (result.status !== 0) throw new Error(`bench worker (${kind}, ${teams} teams) failed:\n${result.stderr}`);
+  const parsed = JSON.parse(fs.readFileSync(out, "utf8")) as WorkerResult;
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  return parsed;
+}
+
+const context = (stack: string): StackContext => ({ project: "secure-ml-platform", stack, organization: "organization", dryRun: false, config: { "aws:region": "us-west-2" }, secretKeys: [], tags: {} });
+
+/** Wall time of one full analysis (Remediate+Analyze per resource, AnalyzeStack), median of runs. */
+async function timePack(session: PolicyPackSession, resources: RegisteredResource[], runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = process.hrtime.bigint();
+    await session.analyze(resources, context("bench"), { all: "advisory" });
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return median(times);
+}
+
+async function benchmark(teamCounts: number[], runs: number, log: (line: string) => void): Promise<BenchRow[]> {
+  const sessions = { mlGuard: await PolicyPackSession.start(PACKS.mlGuard), noop: await PolicyPackSession.start(PACKS.noop), awsguard: await PolicyPackSession.start(PACKS.awsguard) };
+  try {
+    const rows: BenchRow[] = [];
+    for (const teams of teamCounts) {
+      log(`${teams} team(s): program...`);
+      const programs = Array.from({ length: runs }, () => runWorker("program", teams));
+      const resources = programs[0].resources;
+      log(`${teams} team(s): floor...`);
+      const floors = Array.from({ length: runs }, () => runWorker("floor", teams, resources.length));
+      log(`${teams} team(s): policy packs...`);
+      const aws = resources.filter((resource) => resource.type.startsWith("aws:"));
+      const planMs = median(programs.map((run) => run.ms));
+      const floorMs = median(floors.map((run) => run.ms));
+      const policyMs = await timePack(sessions.mlGuard, resources, runs);
+      const noopPolicyMs = await timePack(sessions.noop, resources, runs);
+      rows.push({
+        teams,
+        resources: resources.length,
+        planMs: round(planMs),
+        peakRssMb: round(median(programs.map((run) => run.peakRssMb))),
+        floorMs: round(floorMs),
+        floorPeakRssMb: round(median(floors.map((run) => run.peakRssMb))),
+        planToFloor: round(planMs / floorMs, 2),
+        perTeamPlanMs: round(planMs / teams, 1),
+        policyMs: round(policyMs),
+        noopPolicyMs: round(noopPolicyMs),
+        policyToNoop: round(policyMs / noopPolicyMs, 2),
+        awsResources: aws.length,
+        mlGuardAwsPolicyMs: round(await timePack(sessions.mlGuard, aws, runs)),
+        peerPolicyMs: round(await timePack(sessions.awsguard, aws, runs)),
+      });
+    }
+    return rows;
+  } finally {
+    await Promise.all(Object.values(sessions).map((session) => session.stop()));
+  }
+}
+
+function table(rows: BenchRow[]): string {
+  const columns: [string, (row: BenchRow) => string][] = [
+    ["teams", (r) => String(r.teams)], ["resources", (r) => String(r.resources)],
+    ["plan ms", (r) => String(r.planMs)], ["floor ms", (r) => String(r.floorMs)], ["plan/floor", (r) => r.planToFloor.toFixed(2)],
+    ["ms/team", (r) => r.perTeamPlanMs.toFixed(1)], ["RSS MB", (r) => String(r.peakRssMb)], ["floor RSS", (r) => String(r.floorPeakRssMb)],
+    ["ml-guard ms", (r) => String(r.policyMs)], ["no-op ms", (r) => String(r.noopPolicyMs)], ["guard/no-op", (r) => r.policyToNoop.toFixed(2)],
+    ["AWS res", (r) => String(r.awsResources)], ["ml-guard AWS ms", (r) => String(r.mlGuardAwsPolicyMs)], ["AWSGuard ms", (r) => String(r.peerPolicyMs)],
+  ];
+  const cells = [columns.map(([title]) => title), ...rows.map((row) => columns.map(([, value]) => value(row)))];
+  const widths = columns.map((_, index) => Math.max(...cells.map((line) => line[index].length)));
+  return cells.map((line) => line.map((cell, index) => cell.padStart(widths[index])).join("  ")).join("\n");
+}
+
+const program = new Command("bench")
+  .description("Benchmark the program and the ml-guard pack against their floors and a peer pack")
+  .option("--teams <list>", "team counts, comma-separated", "1,10,100,300")
+  .option("--runs <n>", "runs per measurement (the median is reported)", "3")
+  .option("--json <file>", "write the rows as JSON")
+  .showHelpAfterError();
+program.parse();
+
+const options = program.opts<{ teams: string; runs: string; json?: string }>();
+const teamCounts = options.teams.split(",").map(Number);
+if (teamCounts.some((count) => !Number.isInteger(count) || count < 1) || !(Number(options.runs) >= 1)) {
+  console.error("error: --teams takes positive integers separated by commas, --runs a positive integer");
+  process.exit(2);
+}
+
+benchmark(teamCounts, Number(options.runs), (line) => console.error(line)).then((rows) => {
+  console.log(`\nMachine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
+  console.log(table(rows));
+  if (options.json) fs.writeFileSync(options.json, `${JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version }, rows }, null, 2)}\n`);
+  process.exit(0);
+}, (error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
