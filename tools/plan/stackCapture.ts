@@ -4,7 +4,9 @@
  * them, so the offline plan and the benchmark run programs without them (same for program and floor).
  */
 export async function withoutStackCapture<T>(run: () => Promise<T>): Promise<T> {
-  const { stackTraceLimit, prepareStackTrace } = Error;
+  const stackTraceLimit = Error.stackTraceLimit;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back as it was, never called here
+  const prepareStackTrace = Error.prepareStackTrace;
   Error.stackTraceLimit = 0;
   delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
   try {
