@@ -72,6 +72,12 @@ describe("npm run check", () => {
     expect(result.stdout).toContain("k8s-secret-disallow-literal-data");
   });
 
+  it("an object of an unknown kind is checked (by the rules that apply to any object) and passes", () => {
+    const result = runTool("check", [file("widget.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: vision}\nspec: {replicas: 3}\n")]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("1 object(s) checked, 0 violation(s)");
+  });
+
   it("an empty file checks nothing and passes", () => {
     const result = runTool("check", [file("empty.yaml", "")]);
     expect(result.status).toBe(0);
@@ -88,6 +94,9 @@ describe("npm run check", () => {
     ["a JSON list of the wrong shape", () => file("wrong.json", "[{\"kind\": \"Pod\"}]"), "expected { \"type\""],
     ["malformed JSON", () => file("bad.json", "[{"), "not valid JSON"],
     ["an unreadable --config", () => file("ok.yaml", ""), "not a readable JSON policy config"],
+    ["deeply nested YAML", () => file("deep.yaml", `a: ${"[".repeat(20000)}${"]".repeat(20000)}\n`), "not valid YAML"],
+    ["deeply nested JSON", () => file("deep.json", `{"apiVersion":"v1","kind":"ConfigMap","data":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}`), "nested deeper than 100 levels"],
+    ["a 50 MB file", () => file("big.yaml", Buffer.alloc(50 * 1024 * 1024, "#")), "larger than the 16 MiB limit"],
   ])("%s exits 2 with a clear error and no stack trace", (_case, target, message) => {
     const args = message.includes("policy config") ? ["--config", path.join(work, "missing-config.json"), target()] : [target()];
     const result = runTool("check", args);

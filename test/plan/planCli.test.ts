@@ -73,6 +73,9 @@ describe("the plan of every stack in the repo", () => {
     expect(result.status).toBe(0);
     const report = JSON.parse(fs.readFileSync(json, "utf8")) as PlanReport;
     expect(report.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+    // The placeholder of every secure: value never shows: not in the console, the report or the manifests.
+    const manifests = fs.readdirSync(path.join(work, stack)).map((file) => fs.readFileSync(path.join(work, stack, file), "utf8"));
+    expect([result.stdout, JSON.stringify(report), ...manifests].join("\n")).not.toContain("offline-secret-");
   });
 });
 

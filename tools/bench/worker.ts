@@ -29,8 +29,7 @@ async function main(): Promise<void> {
     })
     : runUnderMocks(settings, () => {
       // The program's own composition, with the config it would have parsed (modules are loaded before the clock starts).
-      const { databasePassword, vaultToken: _token, ...config } = parsed;
-      new MlPlatform("ml-bench", { ...config, databasePassword: pulumi.secret(databasePassword ?? "") });
+      new MlPlatform("ml-bench", { ...parsed, databasePassword: pulumi.secret(parsed.databasePassword ?? "") });
     }));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;

@@ -9,6 +9,8 @@ export class UnreadableInputError extends Error {}
 
 /** Larger files are refused rather than parsed: a manifest set is never this big. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** Deeper nesting is refused: no Kubernetes object comes near it, and the gRPC encoding would overflow. */
+export const MAX_DEPTH = 100;
 /** YAML aliases allowed per document; far below what a "billion laughs" document needs. */
 const MAX_ALIASES = 100;
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
@@ -19,6 +21,22 @@ export interface CheckedResource extends RegisteredResource {
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Whether a parsed document nests deeper than MAX_DEPTH (walked without recursion). */
+function tooDeep(root: unknown): boolean {
+  const pending: [unknown, number][] = [[root, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (depth > MAX_DEPTH) return true;
+    if (value !== null && typeof value === "object") for (const inner of Object.values(value)) pending.push([inner, depth + 1]);
+  }
+  return false;
+}
+
+function checkedDepth<T>(value: T, source: string): T {
+  if (tooDeep(value)) throw new UnreadableInputError(`${source}: nested deeper than ${MAX_DEPTH} levels, which no manifest is`);
+  return value;
+}
 
 /** Every manifest file under the given paths (directories are walked, in sorted order). */
 export function manifestFiles(paths: string[]): string[] {
@@ -85,6 +103,7 @@ function parseFile(file: string): RawObject[] {
     } catch (error) {
       throw new UnreadableInputError(`${file}: not valid JSON (${(error as Error).message})`);
     }
+    checkedDepth(value, file);
     if (Array.isArray(value)) return resourceList(value, file);
     if (isRecord(value)) return kubernetesObjects(value, file);
     throw new UnreadableInputError(`${file}: expected a JSON resource list or a Kubernetes object`);
@@ -107,6 +126,7 @@ function parseFile(file: string): RawObject[] {
       throw new UnreadableInputError(`${source}: cannot be expanded safely (${(error as Error).message.split("\n")[0]})`);
     }
     if (value === null || value === undefined) return [];
+    checkedDepth(value, source);
     if (!isRecord(value)) throw new UnreadableInputError(`${source}: not a Kubernetes object (a ${Array.isArray(value) ? "list" : typeof value} at the top level)`);
     return kubernetesObjects(value, source);
   });
