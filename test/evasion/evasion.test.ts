@@ -66,7 +66,7 @@ describe("pod-level and container-level settings", () => {
       const spec = compliantPodSpec();
       spec[list] = [compliantContainer("x")];
       (mutate as (c: Spec) => void)(spec[list][0]);
-      return caught(rule as string, "kubernetes:core/v1:Pod", { metadata: { namespace: "vision" }, spec });
+      return caught(rule, "kubernetes:core/v1:Pod", { metadata: { namespace: "vision" }, spec });
     }), RUNS);
   });
 

@@ -51,12 +51,12 @@ export async function analyzeInProcess(resources: RegisteredResource[]): Promise
       for (const resource of resources) {
         const props = unknownCheckingProxy(deserialize(resource.inputs)) as Record<string, unknown>;
         for (const validate of validations) {
-          await validate({ ...base, type: resource.type, name: resource.name, urn: resource.urn, props, stackTags: new Map(), getConfig, notApplicable }, report(policy) as never);
+          await validate({ ...base, type: resource.type, name: resource.name, urn: resource.urn, props, stackTags: new Map(), getConfig, notApplicable }, report(policy));
         }
       }
     }
     if ("validateStack" in policy) {
-      await policy.validateStack({ resources: built, getConfig, stackTags: new Map(), notApplicable }, report(policy) as never);
+      await policy.validateStack({ resources: built, getConfig, stackTags: new Map(), notApplicable }, report(policy));
     }
   }
   return findings;
