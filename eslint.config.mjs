@@ -3,7 +3,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "bin/**", ".plan/**", "test/fixtures/**", "coverage/**", "**/*.js", "**/*.mjs"] },
+  { ignores: ["node_modules/**", "bin/**", ".plan/**", "test/fixtures/**", "coverage/**", "reports/**", ".stryker-tmp/**", "**/*.js", "**/*.mjs"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

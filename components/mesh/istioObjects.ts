@@ -87,8 +87,8 @@ export function allowInference(access: InferenceAccess): WithoutMetadata<IAuthor
   };
 }
 
-/** Envoy's local rate limit on the selected workloads' inbound traffic: a token bucket per pod. */
-export function localRateLimit(selector: Labels, requestsPerSecond: number, burst: number): WithoutMetadata<IEnvoyFilter> {
+/** An EnvoyFilter adding one HTTP filter to the selected workloads' inbound listener. */
+function inboundHttpFilter(selector: Labels, filter: string, typedConfig: Record<string, unknown>): WithoutMetadata<IEnvoyFilter> {
   return {
     apiVersion: "networking.istio.io/v1alpha3",
     kind: "EnvoyFilter",
@@ -97,42 +97,27 @@ export function localRateLimit(selector: Labels, requestsPerSecond: number, burs
       configPatches: [{
         applyTo: "HTTP_FILTER",
         match: { context: "SIDECAR_INBOUND", listener: { filterChain: { filter: { name: "envoy.filters.network.http_connection_manager" } } } },
-        patch: {
-          operation: "INSERT_BEFORE",
-          value: {
-            name: "envoy.filters.http.local_ratelimit",
-            typed_config: {
-              "@type": "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
-              stat_prefix: "inference_rate_limit",
-              token_bucket: { max_tokens: burst, tokens_per_fill: requestsPerSecond, fill_interval: "1s" },
-              filter_enabled: { runtime_key: "local_rate_limit_enabled", default_value: { numerator: 100, denominator: "HUNDRED" } },
-              filter_enforced: { runtime_key: "local_rate_limit_enforced", default_value: { numerator: 100, denominator: "HUNDRED" } },
-            },
-          },
-        },
+        patch: { operation: "INSERT_BEFORE", value: { name: filter, typed_config: typedConfig } },
       }],
     },
   };
 }
 
+/** Envoy's local rate limit on the selected workloads' inbound traffic: a token bucket per pod. */
+export function localRateLimit(selector: Labels, requestsPerSecond: number, burst: number): WithoutMetadata<IEnvoyFilter> {
+  return inboundHttpFilter(selector, "envoy.filters.http.local_ratelimit", {
+    "@type": "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
+    stat_prefix: "inference_rate_limit",
+    token_bucket: { max_tokens: burst, tokens_per_fill: requestsPerSecond, fill_interval: "1s" },
+    filter_enabled: { runtime_key: "local_rate_limit_enabled", default_value: { numerator: 100, denominator: "HUNDRED" } },
+    filter_enforced: { runtime_key: "local_rate_limit_enforced", default_value: { numerator: 100, denominator: "HUNDRED" } },
+  });
+}
+
 /** Rejects inference requests whose body exceeds the limit at the proxy (413), before the model server sees them. */
 export function maxRequestBody(selector: Labels, maxBytes: number): WithoutMetadata<IEnvoyFilter> {
-  return {
-    apiVersion: "networking.istio.io/v1alpha3",
-    kind: "EnvoyFilter",
-    spec: {
-      workloadSelector: { labels: selector },
-      configPatches: [{
-        applyTo: "HTTP_FILTER",
-        match: { context: "SIDECAR_INBOUND", listener: { filterChain: { filter: { name: "envoy.filters.network.http_connection_manager" } } } },
-        patch: {
-          operation: "INSERT_BEFORE",
-          value: {
-            name: "envoy.filters.http.buffer",
-            typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer", max_request_bytes: maxBytes },
-          },
-        },
-      }],
-    },
-  };
+  return inboundHttpFilter(selector, "envoy.filters.http.buffer", {
+    "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer",
+    max_request_bytes: maxBytes,
+  });
 }

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import Ajv from "ajv";
 import type * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 
@@ -65,3 +66,13 @@ export function resolvePolicyConfig(policies: PolicyDescription[], config: Polic
 
 export const enforcementLevelNumber = (level: EnforcementLevel): pb.EnforcementLevel => LEVELS.indexOf(level);
 export const enforcementLevelName = (level: pb.EnforcementLevel): EnforcementLevel => LEVELS[level];
+
+/** Reads a `--policy-pack-config` JSON file; a missing or malformed file is a PolicyConfigError. */
+export function readPolicyConfigFile(file: string | undefined): PolicyPackConfig | undefined {
+  if (!file) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig;
+  } catch (error) {
+    throw new PolicyConfigError(`${file}: not a readable JSON policy config (${(error as Error).message})`);
+  }
+}

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { PolicyConfigError, type PolicyPackConfig } from "../analyzer/policyConfig";
+import { PolicyConfigError, readPolicyConfigFile } from "../analyzer/policyConfig";
 import { PolicyPackStartError } from "../analyzer/policyPackProcess";
 import { runPolicies } from "../analyzer/runPolicies";
 import { loadInputs, UnreadableInputError } from "./loadInputs";
@@ -17,17 +17,9 @@ interface CheckOptions {
   json?: string;
 }
 
-function readConfig(file: string | undefined): PolicyPackConfig | undefined {
-  if (!file) return undefined;
-  try {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig;
-  } catch (error) {
-    throw new UnreadableInputError(`${file}: not a readable JSON policy config (${(error as Error).message})`);
-  }
-}
 
 async function check(paths: string[], options: CheckOptions): Promise<number> {
-  const config = readConfig(options.config);
+  const config = readPolicyConfigFile(options.config);
   const resources = loadInputs(paths, STACK, PROJECT);
   const objects = resources.filter((resource) => resource.custom);
   const run = await runPolicies(POLICY_PACK, resources, {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Command, InvalidArgumentError } from "commander";
-import { PolicyConfigError, type PolicyPackConfig } from "../analyzer/policyConfig";
+import { PolicyConfigError, readPolicyConfigFile } from "../analyzer/policyConfig";
 import { PolicyPackStartError } from "../analyzer/policyPackProcess";
 import { runPolicies, type Violation } from "../analyzer/runPolicies";
 import { writeManifests } from "./manifests";
@@ -42,14 +42,6 @@ function readStackReferences(pairs: string[]): Record<string, Record<string, unk
   }));
 }
 
-function readPolicyConfig(file: string | undefined): PolicyPackConfig | undefined {
-  if (!file) return undefined;
-  try {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig;
-  } catch (error) {
-    throw new StackFileError(`${file}: not a readable JSON policy config (${(error as Error).message})`);
-  }
-}
 
 function renderViolations(violations: Violation[], names: Map<string, string>): string {
   if (violations.length === 0) return "Policy violations: none";
@@ -66,7 +58,7 @@ function parseMode(value: string): "preview" | "update" {
 async function plan(options: PlanOptions): Promise<number> {
   const projectDir = path.resolve(options.project);
   const stack = readProjectStack(projectDir, options.stack);
-  const policyConfig = readPolicyConfig(options.policyConfig);
+  const policyConfig = readPolicyConfigFile(options.policyConfig);
   const references = readStackReferences(options.stackReference);
   const run = options.debug
     ? await runProgram(projectDir, stack, options.mode, references)

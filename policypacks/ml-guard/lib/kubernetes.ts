@@ -36,6 +36,10 @@ export interface ContainerView {
   container: Record<string, unknown>;
 }
 
+/** How a message names a container: `container "main"`, `initContainer "init"`, `model container "kserve-container"`. */
+export const describeContainer = (view: ContainerView): string =>
+  `${view.list === "model" ? "model container" : view.list.replace(/s$/, "")} "${view.name}"`;
+
 /** A pod template found in a workload: its metadata and spec, with their paths in the resource. */
 export interface PodView {
   kind: string;

@@ -5,7 +5,7 @@
  * pod-security-admission plugin at Kubernetes v1.37, including its Windows exemptions.
  */
 import { unverified, violation, type Finding } from "./findings";
-import type { ContainerView, PodView } from "./kubernetes";
+import { describeContainer, type ContainerView, type PodView } from "./kubernetes";
 import { asArray, asRecord, asString, isRecord, isUnknown } from "./values";
 
 export type PodSecurityControl = (pod: PodView) => Finding[];
@@ -13,7 +13,7 @@ export type PodSecurityControl = (pod: PodView) => Finding[];
 const isWindows = (pod: PodView) => asString(asRecord(pod.spec.os).name) === "windows";
 const podContext = (pod: PodView) => asRecord(pod.spec.securityContext);
 const containerContext = (view: ContainerView) => asRecord(view.container.securityContext);
-const where = (view: ContainerView) => `${view.list === "model" ? "model container" : view.list.replace(/s$/, "")} "${view.name}"`;
+const where = describeContainer;
 
 /** Checks one field on the pod's and every container's securityContext. */
 function eachContext(

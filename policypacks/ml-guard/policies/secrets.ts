@@ -1,12 +1,12 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { exemptNamespacesSchema, isExemptNamespace, type ExemptNamespacesConfig } from "../lib/config";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
-import { isKind, type ContainerView, type PodView } from "../lib/kubernetes";
+import { describeContainer, isKind, type ContainerView, type PodView } from "../lib/kubernetes";
 import { SECRET_FLAG, secretLiteralReason } from "../lib/secretPatterns";
 import { asArray, asRecord, asString, isUnknown, rawProps } from "../lib/values";
 import { workloadPolicy } from "../lib/workloadPolicy";
 
-const where = (view: ContainerView) => `${view.list === "model" ? "model container" : view.list.replace(/s$/, "")} "${view.name}"`;
+const where = describeContainer;
 
 /** Secret Kubernetes objects that carry no user data and so are fine to create. */
 const DATALESS_SECRET_TYPES = new Set(["kubernetes.io/service-account-token"]);

@@ -2,11 +2,11 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { ExemptNamespacesConfig } from "../lib/config";
 import { unverified, violation, type Finding } from "../lib/findings";
 import { isDigestPinned, isFromAllowedRegistry, parseImageReference } from "../lib/images";
-import type { ContainerView, PodView } from "../lib/kubernetes";
+import { describeContainer, type ContainerView, type PodView } from "../lib/kubernetes";
 import { asRecord, asString, asText, isUnknown } from "../lib/values";
 import { workloadPolicy } from "../lib/workloadPolicy";
 
-const where = (view: ContainerView) => `${view.list === "model" ? "model container" : view.list.replace(/s$/, "")} "${view.name}"`;
+const where = describeContainer;
 const isWindows = (pod: PodView) => asString(asRecord(pod.spec.os).name) === "windows";
 
 /** Containers that carry their own image (a KServe model spec may leave it to the serving runtime). */
