@@ -22,5 +22,3 @@ export function childrenOf(items: StackResource[], bucket: StackResource, types:
   return items.filter((item) => isOneOf(item.resource.type, types) && configures(item, bucket, property));
 }
 
-/** The resource a bucket's findings are reported on. */
-export const urnOf = (bucket: StackResource): string => (bucket.resource).urn;

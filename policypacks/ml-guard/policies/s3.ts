@@ -1,9 +1,10 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { KMS, S3, isAwsManagedS3Key, isOneOf } from "../lib/aws";
-import { bucketName, buckets, childrenOf, urnOf } from "../lib/buckets";
+import { bucketName, buckets, childrenOf } from "../lib/buckets";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { statementsOf, type Statement } from "../lib/iamPolicy";
-import { withRawProps, type StackResource } from "../lib/stack";
+import { type StackResource } from "../lib/stack";
+import { perSubjectStackRule } from "../lib/stackRule";
 import { asArray, asRecord, isUnknown, parseJsonDocument, rawProps } from "../lib/values";
 
 const KMS_ALGORITHMS = new Set(["aws:kms", "aws:kms:dsse"]);
@@ -70,20 +71,8 @@ function bucketStackRule(
   remediationSteps: string,
   check: (bucket: StackResource, items: StackResource[], label: string) => Finding[],
 ): StackValidationPolicy {
-  return {
-    name,
-    description,
-    enforcementLevel: "mandatory",
-    severity: "high",
-    remediationSteps,
-    validateStack: (args, reportViolation) => {
-      const items = withRawProps(args.resources);
-      for (const bucket of buckets(items)) {
-        const label = `bucket ${bucketName(bucket) ?? bucket.resource.name}`;
-        reportFindings(reportViolation, check(bucket, items, label), urnOf(bucket));
-      }
-    },
-  };
+  return perSubjectStackRule({ name, description, remediationSteps }, buckets, (bucket, items) =>
+    check(bucket, items, `bucket ${bucketName(bucket) ?? bucket.resource.name}`));
 }
 
 const missingKmsEncryption = bucketStackRule(

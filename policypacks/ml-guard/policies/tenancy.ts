@@ -2,6 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { DEFAULT_EXEMPT_NAMESPACES, exemptNamespacesSchema, type ExemptNamespacesConfig } from "../lib/config";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { isKind } from "../lib/kubernetes";
+import { perSubjectStackRule } from "../lib/stackRule";
 import { dependsOnThrough, isInNamespace, namespaceName, objectName, ofKind, withRawProps, type StackResource } from "../lib/stack";
 import { asArray, asRecord, asString, isRecord, isUnknown, rawProps } from "../lib/values";
 
@@ -46,20 +47,7 @@ function namespaceGuardrail(
   remediationSteps: string,
   find: (namespace: StackResource, items: StackResource[]) => Finding[],
 ): StackValidationPolicy {
-  return {
-    name,
-    description,
-    enforcementLevel: "mandatory",
-    severity: "high",
-    remediationSteps,
-    configSchema: exemptNamespacesSchema,
-    validateStack: (args, reportViolation) => {
-      const items = withRawProps(args.resources);
-      for (const namespace of teamNamespaces(items, args.getConfig<ExemptNamespacesConfig>())) {
-        reportFindings(reportViolation, find(namespace, items), namespace.resource.urn);
-      }
-    },
-  };
+  return perSubjectStackRule({ name, description, remediationSteps, configSchema: exemptNamespacesSchema }, teamNamespaces, find);
 }
 
 const label = (namespace: StackResource) => objectName(namespace) ?? namespace.resource.name;
