@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT, servingResources, type ServingPodSettings } from "./servingWorkload";
+import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from "../kubernetes/securityContexts";
+import { servingResources, type ServingPodSettings } from "./servingWorkload";
 
 /** Annotation carrying the SHA-256 of the served artifact, checked by ml-guard and auditable in the cluster. */
 export const MODEL_SHA256_ANNOTATION = "mlops.io/model-sha256";

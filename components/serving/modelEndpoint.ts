@@ -8,7 +8,8 @@ import { allowInference, jwtAuthentication, localRateLimit, maxRequestBody, type
 import { teamBucketPrefix } from "../storage/prefixes";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
 import { inferenceService, MODEL_SHA256_ANNOTATION } from "./inferenceService";
-import { modelServerContainer, POD_SECURITY_CONTEXT, type ServingPodSettings } from "./servingWorkload";
+import { POD_SECURITY_CONTEXT } from "../kubernetes/securityContexts";
+import { modelServerContainer, type ServingPodSettings } from "./servingWorkload";
 
 export interface ModelEndpointArgs {
   /** Team publishing the model; its namespace is named after it. */

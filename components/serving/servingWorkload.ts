@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { CONTAINER_SECURITY_CONTEXT } from "../kubernetes/securityContexts";
 
 /** What a model server pod needs, whichever runtime serves it. */
 export interface ServingPodSettings {
@@ -11,10 +12,6 @@ export interface ServingPodSettings {
   gpu: number;
   storageUri: pulumi.Input<string>;
 }
-
-/** Restricted pod security: non-root, no privilege escalation, no capabilities, read-only root, RuntimeDefault seccomp. */
-export const POD_SECURITY_CONTEXT = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
-export const CONTAINER_SECURITY_CONTEXT = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } };
 
 /** Requests equal limits (Guaranteed QoS); a GPU is requested and limited as one. */
 export function servingResources(settings: ServingPodSettings): k8s.types.input.core.v1.ResourceRequirements {

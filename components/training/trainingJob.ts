@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
-import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from "../serving/servingWorkload";
+import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from "../kubernetes/securityContexts";
 
 /** A Secret key exposed to the training container as an environment variable. */
 export interface SecretEnv {
