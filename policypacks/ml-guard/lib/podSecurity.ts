@@ -13,7 +13,6 @@ export type PodSecurityControl = (pod: PodView) => Finding[];
 const isWindows = (pod: PodView) => asString(asRecord(pod.spec.os).name) === "windows";
 const podContext = (pod: PodView) => asRecord(pod.spec.securityContext);
 const containerContext = (view: ContainerView) => asRecord(view.container.securityContext);
-const where = describeContainer;
 
 /** Checks one field on the pod's and every container's securityContext. */
 function eachContext(
@@ -22,7 +21,7 @@ function eachContext(
 ): Finding[] {
   return [
     ...check(podContext(pod), `${pod.specPath}.securityContext`, "the pod"),
-    ...pod.containers.flatMap((view) => check(containerContext(view), `${view.path}.securityContext`, where(view))),
+    ...pod.containers.flatMap((view) => check(containerContext(view), `${view.path}.securityContext`, describeContainer(view))),
   ];
 }
 
@@ -44,8 +43,8 @@ export const privileged: PodSecurityControl = (pod) =>
   pod.containers.flatMap((view) => {
     const value = containerContext(view).privileged;
     const path = `${view.path}.securityContext.privileged`;
-    if (isUnknown(value)) return [unverified(path, `privileged of ${where(view)}`)];
-    return value === true ? [violation(path, `${where(view)} is privileged (all host devices and capabilities); set privileged to false`)] : [];
+    if (isUnknown(value)) return [unverified(path, `privileged of ${describeContainer(view)}`)];
+    return value === true ? [violation(path, `${describeContainer(view)} is privileged (all host devices and capabilities); set privileged to false`)] : [];
   });
 
 /** Capabilities the baseline profile lets containers add (the container runtime's default set). */
@@ -55,20 +54,20 @@ export const capabilities: PodSecurityControl = (pod) =>
   pod.containers.flatMap((view) => {
     const path = `${view.path}.securityContext.capabilities`;
     const caps = containerContext(view).capabilities;
-    if (isUnknown(caps)) return [unverified(path, `capabilities of ${where(view)}`)];
+    if (isUnknown(caps)) return [unverified(path, `capabilities of ${describeContainer(view)}`)];
     const add = asRecord(caps).add;
     const drop = asRecord(caps).drop;
     const findings: Finding[] = [];
-    if (isUnknown(add) || asArray(add).some(isUnknown)) findings.push(unverified(`${path}.add`, `added capabilities of ${where(view)}`));
+    if (isUnknown(add) || asArray(add).some(isUnknown)) findings.push(unverified(`${path}.add`, `added capabilities of ${describeContainer(view)}`));
     // Names are matched exactly, as the kubelet does: `sys_admin` or `CAP_SYS_ADMIN` are not NET_BIND_SERVICE.
     const allowedToAdd = isWindows(pod) ? BASELINE_CAPABILITIES : new Set(["NET_BIND_SERVICE"]);
     const added = asArray(add).filter((cap) => !isUnknown(cap) && !allowedToAdd.has(cap as string));
     if (added.length > 0) {
-      findings.push(violation(`${path}.add`, `${where(view)} adds ${added.map((cap) => JSON.stringify(cap)).join(", ")}; only NET_BIND_SERVICE may be added`));
+      findings.push(violation(`${path}.add`, `${describeContainer(view)} adds ${added.map((cap) => JSON.stringify(cap)).join(", ")}; only NET_BIND_SERVICE may be added`));
     }
     if (!isWindows(pod)) {
-      if (isUnknown(drop) || asArray(drop).some(isUnknown)) findings.push(unverified(`${path}.drop`, `dropped capabilities of ${where(view)}`));
-      else if (!asArray(drop).includes("ALL")) findings.push(violation(`${path}.drop`, `${where(view)} does not drop ALL capabilities; set capabilities.drop: ["ALL"]`));
+      if (isUnknown(drop) || asArray(drop).some(isUnknown)) findings.push(unverified(`${path}.drop`, `dropped capabilities of ${describeContainer(view)}`));
+      else if (!asArray(drop).includes("ALL")) findings.push(violation(`${path}.drop`, `${describeContainer(view)} does not drop ALL capabilities; set capabilities.drop: ["ALL"]`));
     }
     return findings;
   });
@@ -101,9 +100,9 @@ export const hostPorts: PodSecurityControl = (pod) =>
     asArray(view.container.ports).flatMap((port, index) => {
       const hostPort = asRecord(port).hostPort;
       const path = `${view.path}.ports[${index}].hostPort`;
-      if (isUnknown(hostPort)) return [unverified(path, `hostPort of ${where(view)}`)];
+      if (isUnknown(hostPort)) return [unverified(path, `hostPort of ${describeContainer(view)}`)];
       return hostPort !== undefined && hostPort !== null && hostPort !== 0
-        ? [violation(path, `${where(view)} binds host port ${JSON.stringify(hostPort)}; remove hostPort and expose the port through a Service`)]
+        ? [violation(path, `${describeContainer(view)} binds host port ${JSON.stringify(hostPort)}; remove hostPort and expose the port through a Service`)]
         : [];
     }),
   );
@@ -120,10 +119,10 @@ export const hostProbesAndLifecycle: PodSecurityControl = (pod) =>
     return handlers.flatMap(([path, handler]) =>
       (["httpGet", "tcpSocket"] as const).flatMap((action) => {
         const host = asRecord(asRecord(handler)[action]).host;
-        if (isUnknown(host)) return [unverified(`${path}.${action}.host`, `probe host of ${where(view)}`)];
+        if (isUnknown(host)) return [unverified(`${path}.${action}.host`, `probe host of ${describeContainer(view)}`)];
         // Any host, even 127.0.0.1, makes the kubelet connect somewhere other than the pod.
         return typeof host === "string" && host !== ""
-          ? [violation(`${path}.${action}.host`, `${where(view)} points a probe or lifecycle hook at host ${JSON.stringify(host)}; remove host so the kubelet targets the pod itself`)]
+          ? [violation(`${path}.${action}.host`, `${describeContainer(view)} points a probe or lifecycle hook at host ${JSON.stringify(host)}; remove host so the kubelet targets the pod itself`)]
           : [];
       }),
     );
@@ -174,8 +173,8 @@ export const procMount: PodSecurityControl = (pod) =>
   pod.containers.flatMap((view) => {
     const value = containerContext(view).procMount;
     const path = `${view.path}.securityContext.procMount`;
-    if (isUnknown(value)) return [unverified(path, `procMount of ${where(view)}`)];
-    return value === undefined || value === "Default" ? [] : [violation(path, `${where(view)} unmasks /proc (procMount ${JSON.stringify(value)}); remove procMount or set it to Default`)];
+    if (isUnknown(value)) return [unverified(path, `procMount of ${describeContainer(view)}`)];
+    return value === undefined || value === "Default" ? [] : [violation(path, `${describeContainer(view)} unmasks /proc (procMount ${JSON.stringify(value)}); remove procMount or set it to Default`)];
   });
 
 export const seccomp: PodSecurityControl = (pod) => {
@@ -187,12 +186,12 @@ export const seccomp: PodSecurityControl = (pod) => {
   for (const view of pod.containers) {
     const type = asRecord(containerContext(view).seccompProfile).type;
     const path = `${view.path}.securityContext.seccompProfile.type`;
-    if (isUnknown(type)) findings.push(unverified(path, `seccomp profile of ${where(view)}`));
-    else if (type === "Unconfined") findings.push(violation(path, `${where(view)} runs without seccomp (Unconfined); use RuntimeDefault or Localhost`));
+    if (isUnknown(type)) findings.push(unverified(path, `seccomp profile of ${describeContainer(view)}`));
+    else if (type === "Unconfined") findings.push(violation(path, `${describeContainer(view)} runs without seccomp (Unconfined); use RuntimeDefault or Localhost`));
     else if (type === undefined && podType === undefined && !isWindows(pod)) {
-      findings.push(violation(`${view.path}.securityContext.seccompProfile`, `no seccomp profile for ${where(view)}; set securityContext.seccompProfile.type: RuntimeDefault on the pod or the container`));
+      findings.push(violation(`${view.path}.securityContext.seccompProfile`, `no seccomp profile for ${describeContainer(view)}; set securityContext.seccompProfile.type: RuntimeDefault on the pod or the container`));
     } else if (type !== undefined && type !== "RuntimeDefault" && type !== "Localhost") {
-      findings.push(violation(path, `${where(view)} uses seccomp profile type ${JSON.stringify(type)}; use RuntimeDefault or Localhost`));
+      findings.push(violation(path, `${describeContainer(view)} uses seccomp profile type ${JSON.stringify(type)}; use RuntimeDefault or Localhost`));
     }
   }
   return findings;
@@ -220,8 +219,8 @@ export const privilegeEscalation: PodSecurityControl = (pod) =>
     : pod.containers.flatMap((view) => {
         const value = containerContext(view).allowPrivilegeEscalation;
         const path = `${view.path}.securityContext.allowPrivilegeEscalation`;
-        if (isUnknown(value)) return [unverified(path, `allowPrivilegeEscalation of ${where(view)}`)];
-        return value === false ? [] : [violation(path, `${where(view)} may gain privileges (setuid binaries); set allowPrivilegeEscalation: false`)];
+        if (isUnknown(value)) return [unverified(path, `allowPrivilegeEscalation of ${describeContainer(view)}`)];
+        return value === false ? [] : [violation(path, `${describeContainer(view)} may gain privileges (setuid binaries); set allowPrivilegeEscalation: false`)];
       });
 
 export const runAsNonRoot: PodSecurityControl = (pod) => {
@@ -232,10 +231,10 @@ export const runAsNonRoot: PodSecurityControl = (pod) => {
   for (const view of pod.containers) {
     const value = containerContext(view).runAsNonRoot;
     const path = `${view.path}.securityContext.runAsNonRoot`;
-    if (isUnknown(value)) findings.push(unverified(path, `runAsNonRoot of ${where(view)}`));
-    else if (value === false) findings.push(violation(path, `${where(view)} sets runAsNonRoot: false; set it to true`));
+    if (isUnknown(value)) findings.push(unverified(path, `runAsNonRoot of ${describeContainer(view)}`));
+    else if (value === false) findings.push(violation(path, `${describeContainer(view)} sets runAsNonRoot: false; set it to true`));
     else if (value === undefined && podValue !== true) {
-      findings.push(violation(path, `${where(view)} may run as root; set runAsNonRoot: true on the pod or the container`));
+      findings.push(violation(path, `${describeContainer(view)} may run as root; set runAsNonRoot: true on the pod or the container`));
     }
   }
   return findings;

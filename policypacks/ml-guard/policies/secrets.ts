@@ -6,7 +6,6 @@ import { SECRET_FLAG, secretLiteralReason } from "../lib/secretPatterns";
 import { asArray, asRecord, asString, isUnknown, rawProps } from "../lib/values";
 import { workloadPolicy } from "../lib/workloadPolicy";
 
-const where = describeContainer;
 
 /** Secret Kubernetes objects that carry no user data and so are fine to create. */
 const DATALESS_SECRET_TYPES = new Set(["kubernetes.io/service-account-token"]);
@@ -41,13 +40,13 @@ function envFindings(view: ContainerView): Finding[] {
     const path = `${view.path}.env[${index}].value`;
     if (typeof value !== "string" || isUnknown(value)) return [];
     const reason = secretLiteralReason(asString(name) ?? "", value);
-    return reason ? [violation(path, `${where(view)} sets ${String(name)} literally: ${reason}; use valueFrom.secretKeyRef on a Secret delivered by External Secrets`)] : [];
+    return reason ? [violation(path, `${describeContainer(view)} sets ${String(name)} literally: ${reason}; use valueFrom.secretKeyRef on a Secret delivered by External Secrets`)] : [];
   });
   const fromArgs = (["command", "args"] as const).flatMap((field) =>
     asArray(view.container[field]).flatMap((argument, index) => {
       if (typeof argument !== "string" || isUnknown(argument)) return [];
       const reason = SECRET_FLAG.test(argument) && argument.includes("=") ? "it passes a credential on the command line" : secretLiteralReason("", argument);
-      return reason ? [violation(`${view.path}.${field}[${index}]`, `${where(view)} has a literal credential in ${field}: ${reason}; read it from a mounted Secret instead`)] : [];
+      return reason ? [violation(`${view.path}.${field}[${index}]`, `${describeContainer(view)} has a literal credential in ${field}: ${reason}; read it from a mounted Secret instead`)] : [];
     }),
   );
   return [...fromEnv, ...fromArgs];

@@ -6,7 +6,6 @@ import { describeContainer, type ContainerView, type PodView } from "../lib/kube
 import { asRecord, asString, asText, isUnknown } from "../lib/values";
 import { workloadPolicy } from "../lib/workloadPolicy";
 
-const where = describeContainer;
 const isWindows = (pod: PodView) => asString(asRecord(pod.spec.os).name) === "windows";
 
 /** Containers that carry their own image (a KServe model spec may leave it to the serving runtime). */
@@ -31,8 +30,8 @@ const readOnlyRootFilesystem = workloadPolicy(
       : pod.containers.flatMap((view) => {
           const value = asRecord(view.container.securityContext).readOnlyRootFilesystem;
           const path = `${view.path}.securityContext.readOnlyRootFilesystem`;
-          if (isUnknown(value)) return [unverified(path, `readOnlyRootFilesystem of ${where(view)}`)];
-          return value === true ? [] : [violation(path, `${where(view)} can write to its root filesystem; set readOnlyRootFilesystem: true and mount an emptyDir for scratch space`)];
+          if (isUnknown(value)) return [unverified(path, `readOnlyRootFilesystem of ${describeContainer(view)}`)];
+          return value === true ? [] : [violation(path, `${describeContainer(view)} can write to its root filesystem; set readOnlyRootFilesystem: true and mount an emptyDir for scratch space`)];
         }),
 );
 
@@ -47,12 +46,12 @@ const pinnedImages = workloadPolicy(
     withImage(pod).flatMap((view) => {
       const image = view.container.image;
       const path = `${view.path}.image`;
-      if (isUnknown(image)) return [unverified(path, `image of ${where(view)}`)];
-      if (typeof image !== "string" || image === "") return [violation(path, `${where(view)} names no image`)];
+      if (isUnknown(image)) return [unverified(path, `image of ${describeContainer(view)}`)];
+      if (typeof image !== "string" || image === "") return [violation(path, `${describeContainer(view)} names no image`)];
       const reference = parseImageReference(image);
       if (isDigestPinned(reference)) return [];
       const tag = reference.tag ?? "latest (implicit)";
-      return [violation(path, `${where(view)} uses ${JSON.stringify(image)}, tag ${tag}, not a digest; pin it as ${reference.registry}/${reference.repository}@sha256:<digest>`)];
+      return [violation(path, `${describeContainer(view)} uses ${JSON.stringify(image)}, tag ${tag}, not a digest; pin it as ${reference.registry}/${reference.repository}@sha256:<digest>`)];
     }),
 );
 
@@ -72,12 +71,12 @@ const allowedRegistries = workloadPolicy<RegistryConfig>(
     return withImage(pod).flatMap((view) => {
       const image = view.container.image;
       const path = `${view.path}.image`;
-      if (isUnknown(image)) return [unverified(path, `image of ${where(view)}`)];
+      if (isUnknown(image)) return [unverified(path, `image of ${describeContainer(view)}`)];
       if (typeof image !== "string" || image === "") return [];
       const reference = parseImageReference(image);
       return isFromAllowedRegistry(reference, patterns)
         ? []
-        : [violation(path, `${where(view)} pulls from ${reference.registry}/${reference.repository}, which is not an allowed registry (${patterns.join(", ")})`)];
+        : [violation(path, `${describeContainer(view)} pulls from ${reference.registry}/${reference.repository}, which is not an allowed registry (${patterns.join(", ")})`)];
     });
   },
   {
@@ -93,12 +92,12 @@ const allowedRegistries = workloadPolicy<RegistryConfig>(
 function resourceFindings(view: ContainerView): Finding[] {
   const resources = view.container.resources;
   const path = `${view.path}.resources`;
-  if (isUnknown(resources)) return [unverified(path, `resources of ${where(view)}`)];
+  if (isUnknown(resources)) return [unverified(path, `resources of ${describeContainer(view)}`)];
   return (["requests", "limits"] as const).flatMap((kind) => {
     const values = asRecord(asRecord(resources)[kind]);
     const missing = ["cpu", "memory"].filter((name) => values[name] === undefined || values[name] === null || values[name] === "");
     return missing.length > 0
-      ? [violation(`${path}.${kind}`, `${where(view)} sets no ${kind} for ${missing.join(" and ")}; set both so scheduling and the quota do not depend on namespace defaults`)]
+      ? [violation(`${path}.${kind}`, `${describeContainer(view)} sets no ${kind} for ${missing.join(" and ")}; set both so scheduling and the quota do not depend on namespace defaults`)]
       : [];
   });
 }
@@ -109,12 +108,12 @@ function gpuLimitFindings(view: ContainerView): Finding[] {
   const requests = asRecord(resources.requests);
   const limits = asRecord(resources.limits);
   return Object.keys(requests).filter((key) => GPU_RESOURCE.test(key)).flatMap((name) => {
-    if (isUnknown(limits[name]) || isUnknown(requests[name])) return [unverified(`${path}.limits["${name}"]`, `the ${name} limit of ${where(view)}`)];
+    if (isUnknown(limits[name]) || isUnknown(requests[name])) return [unverified(`${path}.limits["${name}"]`, `the ${name} limit of ${describeContainer(view)}`)];
     if (limits[name] === undefined) {
-      return [violation(`${path}.limits["${name}"]`, `${where(view)} requests ${name} without a limit; GPUs cannot be overcommitted, set limits["${name}"] equal to the request`)];
+      return [violation(`${path}.limits["${name}"]`, `${describeContainer(view)} requests ${name} without a limit; GPUs cannot be overcommitted, set limits["${name}"] equal to the request`)];
     }
     return asText(limits[name]) !== asText(requests[name])
-      ? [violation(`${path}.limits["${name}"]`, `${where(view)} requests ${JSON.stringify(requests[name])} ${name} but limits ${JSON.stringify(limits[name])}; they must be equal`)]
+      ? [violation(`${path}.limits["${name}"]`, `${describeContainer(view)} requests ${JSON.stringify(requests[name])} ${name} but limits ${JSON.stringify(limits[name])}; they must be equal`)]
       : [];
   });
 }
