@@ -39,20 +39,20 @@ const notApplicable = (reason?: string): never => {
  * Runs a resource policy the way the policy server does: props behind `unknownCheckingProxy`, the
  * policy's config as `getConfig` returns it. Returns what it reported.
  */
-export function validateResource(policyName: string, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): Reported[] {
-  const { reported, pending } = startValidation(policyName, type, props, config);
+export function validateResource(policyName: string, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}, stackTags: Record<string, string> = {}): Reported[] {
+  const { reported, pending } = startValidation(policyName, type, props, config, stackTags);
   if (pending.length > 0) throw new Error(`${policyName} validates asynchronously: use validateResourceAsync`);
   return reported;
 }
 
 /** For rules that validate asynchronously (e.g. parse HCL): waits for them as the policy server does. */
 export async function validateResourceAsync(policyName: string, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): Promise<Reported[]> {
-  const { reported, pending } = startValidation(policyName, type, props, config);
+  const { reported, pending } = startValidation(policyName, type, props, config, {});
   await Promise.all(pending);
   return reported;
 }
 
-function startValidation(policyName: string, type: string, props: Record<string, unknown>, config: Record<string, unknown>): { reported: Reported[]; pending: Promise<void>[] } {
+function startValidation(policyName: string, type: string, props: Record<string, unknown>, config: Record<string, unknown>, stackTags: Record<string, string>): { reported: Reported[]; pending: Promise<void>[] } {
   const policy = policyNamed(policyName);
   const reported: Reported[] = [];
   const proxied = unknownCheckingProxy(props) as Record<string, unknown>;
@@ -62,7 +62,7 @@ function startValidation(policyName: string, type: string, props: Record<string,
     urn: `urn:pulumi:test::test::${type}::resource`,
     name: "resource",
     opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-    stackTags: new Map(),
+    stackTags: new Map(Object.entries(stackTags)),
     isType: () => false,
     asType: () => undefined,
     getConfig: <T extends object>() => config as T,
