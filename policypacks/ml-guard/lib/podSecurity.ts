@@ -82,9 +82,9 @@ export const hostPathVolumes: PodSecurityControl = (pod) =>
 /** Volume sources the restricted profile allows (image volumes since Kubernetes 1.33). */
 const RESTRICTED_VOLUME_SOURCES = new Set(["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret"]);
 
-export const volumeTypes: PodSecurityControl = (pod) => {
-  if (isUnknown(pod.spec.volumes)) return [unverified(`${pod.specPath}.volumes`, "the volume list")];
-  return asArray(pod.spec.volumes).flatMap((volume, index) => {
+// An unknown volume list is reported with the template's other unknown parts (workloadPolicy).
+export const volumeTypes: PodSecurityControl = (pod) =>
+  asArray(pod.spec.volumes).flatMap((volume, index) => {
     const path = `${pod.specPath}.volumes[${index}]`;
     if (isUnknown(volume)) return [unverified(path, "a volume")];
     const sources = Object.entries(asRecord(volume)).filter(([key, value]) => key !== "name" && value !== undefined && value !== null).map(([key]) => key);
@@ -93,7 +93,6 @@ export const volumeTypes: PodSecurityControl = (pod) => {
       ? [violation(path, `volume "${asString(asRecord(volume).name) ?? index}" uses ${forbidden.join(", ")}; allowed: ${[...RESTRICTED_VOLUME_SOURCES].join(", ")} (use a PersistentVolumeClaim for other storage)`)]
       : [];
   });
-};
 
 export const hostPorts: PodSecurityControl = (pod) =>
   pod.containers.flatMap((view) =>
