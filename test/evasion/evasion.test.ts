@@ -159,6 +159,9 @@ describe("allow-all and wide-open spelled differently", () => {
     ["a source with no fields", { rules: [{ from: [{ source: {} }] }] }],
     ["principals: [\"*\"] among others", { rules: [{ from: [{ source: { principals: ["cluster.local/ns/a/sa/b", "*"] } }] }] }],
     ["everyone but one namespace", { rules: [{ from: [{ source: { notNamespaces: ["x"] } }] }] }],
+    ["a source whose lists are all empty", { rules: [{ from: [{ source: { principals: [], namespaces: [] } }] }] }],
+    ["an operation with nothing set", { rules: [{ to: [{ operation: {} }] }] }],
+    ["one open entry among narrow ones", { rules: [{ to: [{ operation: { paths: ["/v1/models"] } }, { operation: { methods: [] } }] }] }],
   ])("catches an allow-all AuthorizationPolicy with %s", (_case, spec) => {
     expect(caught("istio-authorizationpolicy-disallow-allow-all", AP, { metadata: { namespace: "vision" }, spec })).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { isKind } from "./kubernetes";
 import { namespaceName, type StackResource } from "./stack";
-import { asArray, asRecord, asString, isRecord } from "./values";
+import { asArray, asRecord, asString } from "./values";
 
 const SECURITY_GROUP = "security.istio.io";
 
@@ -10,14 +10,17 @@ export const isRequestAuthentication = (item: StackResource) => isKind(item.reso
 /** ALLOW is Istio's default action. */
 export const actionOf = (spec: Record<string, unknown>) => asString(spec.action)?.toUpperCase() ?? "ALLOW";
 
-const nonEmpty = (value: unknown) => asArray(value).length > 0 || (isRecord(value) && Object.keys(value).length > 0);
+/** A source or operation restricts requests only through a field with values: Istio ignores empty lists. */
+const restricts = (clause: unknown) => Object.values(asRecord(clause)).some((values) => asArray(values).length > 0);
 
-/** A rule with no source, operation or condition matches every request. */
+/** Istio ORs the entries of `from` (or `to`): one entry that restricts nothing opens the whole list. */
+const isOpen = (entries: unknown, field: "source" | "operation") =>
+  asArray(entries).length === 0 || asArray(entries).some((entry) => !restricts(asRecord(entry)[field]));
+
+/** A rule with no source, operation or condition that restricts anything matches every request. */
 export function matchesEverything(rule: unknown): boolean {
   const entry = asRecord(rule);
-  const sources = asArray(entry.from);
-  const everySourceOpen = sources.length === 0 || sources.some((from) => !nonEmpty(asRecord(from).source));
-  return everySourceOpen && !nonEmpty(entry.to) && !nonEmpty(entry.when);
+  return isOpen(entry.from, "source") && isOpen(entry.to, "operation") && asArray(entry.when).length === 0;
 }
 
 /** Whether every request the rule admits must carry a validated token. */
@@ -26,11 +29,17 @@ function ruleRequiresToken(rule: unknown): boolean {
   return sources.length > 0 && sources.every((from) => asArray(asRecord(asRecord(from).source).requestPrincipals).length > 0);
 }
 
-/** A DENY rule that refuses every request without a token, whatever its target. */
+/**
+ * A DENY rule that refuses every request without a token: a source of only `notRequestPrincipals: ["*"]`
+ * (any other field, e.g. namespaces, would narrow the deny to some callers), on every operation.
+ */
 function ruleDeniesTokenless(rule: unknown): boolean {
   const entry = asRecord(rule);
-  return !nonEmpty(entry.to) && !nonEmpty(entry.when) &&
-    asArray(entry.from).some((from) => asArray(asRecord(asRecord(from).source).notRequestPrincipals).includes("*"));
+  const deniesAllTokenless = (from: unknown) => {
+    const { notRequestPrincipals, ...others } = asRecord(asRecord(from).source);
+    return asArray(notRequestPrincipals).includes("*") && !restricts(others);
+  };
+  return isOpen(entry.to, "operation") && asArray(entry.when).length === 0 && asArray(entry.from).some(deniesAllTokenless);
 }
 
 /** Whether a policy (namespace-wide or by selector) applies to pods with these labels in this namespace. */
