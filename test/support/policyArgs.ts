@@ -51,7 +51,7 @@ export async function validateResourceAsync(policyName: string, type: string, pr
 function startValidation(policyName: string, type: string, props: Record<string, unknown>, config: Record<string, unknown>, stackTags: Record<string, string>): { reported: Reported[]; pending: Promise<void>[] } {
   const policy = policyNamed(policyName);
   const reported: Reported[] = [];
-  const proxied = unknownCheckingProxy(props) as Record<string, unknown>;
+  const proxied = unknownCheckingProxy<Record<string, unknown>>(props);
   const args: ResourceValidationArgs = {
     type,
     props: proxied,
@@ -88,7 +88,7 @@ export function validateStack(policyName: string, resources: FakeResource[], con
     type: resource.type,
     name: resource.name,
     urn: `urn:pulumi:test::test::${resource.type}::${resource.name}`,
-    props: unknownCheckingProxy(resource.props) as Record<string, unknown>,
+    props: unknownCheckingProxy<Record<string, unknown>>(resource.props),
     opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
     dependencies: [],
     propertyDependencies: {},
