@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { IAM, KMS, S3, isOneOf } from "../lib/aws";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { hasIdentityCondition, isAdminGrant, isPublicAllow, statementsOf } from "../lib/iamPolicy";
-import { asArray, asRecord, asString, isUnknown, parseJsonDocument, rawProps } from "../lib/values";
+import { asArray, asRecord, asString, parseJsonDocument, rawProps } from "../lib/values";
 
 /** Resource policies (who may call) of the resources the platform creates, by field. */
 const RESOURCE_POLICY_FIELDS: [readonly string[], string][] = [
@@ -59,8 +59,8 @@ const wildcardAdmin: ResourceValidationPolicy = {
         typeof arn === "string" && ADMIN_MANAGED_POLICIES.test(arn) ? [violation(`managedPolicyArns[${index}]`, `attaches ${arn}; attach a least-privilege policy instead`)] : []));
     } else if (isOneOf(args.type, IAM.attachments)) {
       const arn = props.policyArn;
-      if (isUnknown(arn)) findings = [];
-      else if (typeof arn === "string" && ADMIN_MANAGED_POLICIES.test(arn)) findings = [violation("policyArn", `attaches ${asString(arn)}; attach a least-privilege policy instead`)];
+      // An ARN unknown in preview is a policy of this stack (AWS-managed ARNs are constants); its own document is checked.
+      if (typeof arn === "string" && ADMIN_MANAGED_POLICIES.test(arn)) findings = [violation("policyArn", `attaches ${asString(arn)}; attach a least-privilege policy instead`)];
     }
     reportFindings(reportViolation, findings);
   },

@@ -3,10 +3,11 @@ import { KMS, isOneOf } from "../lib/aws";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { isUnknown, rawProps } from "../lib/values";
 
-/** Only symmetric encryption keys support automatic rotation. */
+/** Only symmetric encryption keys outside custom key stores (CloudHSM, external) support automatic rotation. */
 const isSymmetric = (props: Record<string, unknown>) =>
   [props.customerMasterKeySpec, props.keySpec].every((spec) => spec === undefined || spec === "SYMMETRIC_DEFAULT") &&
-  (props.keyUsage === undefined || props.keyUsage === "ENCRYPT_DECRYPT");
+  (props.keyUsage === undefined || props.keyUsage === "ENCRYPT_DECRYPT") &&
+  props.customKeyStoreId === undefined;
 
 interface RotationConfig {
   maxRotationPeriodDays?: number;

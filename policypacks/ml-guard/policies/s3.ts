@@ -27,12 +27,13 @@ function encryptionRuleFindings(rules: unknown, path: string): Finding[] {
     const findings: Finding[] = [];
     if (keyId === undefined || keyId === null || keyId === "") {
       findings.push(violation(`${rulePath}.applyServerSideEncryptionByDefault.kmsMasterKeyId`, "no key given, so S3 uses the AWS-managed aws/s3 key, whose policy you cannot restrict; set kmsMasterKeyId to a customer-managed key"));
-    } else if (typeof keyId === "string" && !isUnknown(keyId) && isAwsManagedS3Key(keyId)) {
+    } else if (typeof keyId === "string" && isAwsManagedS3Key(keyId)) {
       findings.push(violation(`${rulePath}.applyServerSideEncryptionByDefault.kmsMasterKeyId`, "uses the AWS-managed aws/s3 key; use a customer-managed key"));
     }
     const bucketKey = asRecord(rule).bucketKeyEnabled;
     // DSSE-KMS does not support bucket keys.
-    if (algorithm === "aws:kms" && bucketKey !== true && !isUnknown(bucketKey)) {
+    if (algorithm === "aws:kms" && isUnknown(bucketKey)) findings.push(unverified(`${rulePath}.bucketKeyEnabled`, "bucketKeyEnabled"));
+    else if (algorithm === "aws:kms" && bucketKey !== true) {
       findings.push(violation(`${rulePath}.bucketKeyEnabled`, "bucket keys are off, so every object costs a KMS call; set bucketKeyEnabled: true"));
     }
     return findings;
@@ -56,8 +57,10 @@ const encryptionNotKms: ResourceValidationPolicy = {
 
 /** Whether an SSE configuration uses a customer-managed key, resolving an unknown key id through its dependencies. */
 function keyVerdict(sse: StackResource, items: StackResource[]): "customer" | "aws-managed" | "unknown" {
-  const keyIds = asArray(sse.props.rules).map((rule) => asRecord(asRecord(rule).applyServerSideEncryptionByDefault).kmsMasterKeyId);
-  if (keyIds.length === 0 || keyIds.some((id) => id === undefined || id === "")) return "aws-managed";
+  const rules = sse.props.rules;
+  // Rules unknown as a whole: treated like an unknown key id (resolved through the dependencies below).
+  const keyIds = isUnknown(rules) ? [rules] : asArray(rules).map((rule) => asRecord(asRecord(rule).applyServerSideEncryptionByDefault).kmsMasterKeyId);
+  if (keyIds.length === 0 || keyIds.some((id) => id === undefined || id === null || id === "")) return "aws-managed";
   if (keyIds.every((id) => typeof id === "string" && !isUnknown(id))) return keyIds.some((id) => isAwsManagedS3Key(id as string)) ? "aws-managed" : "customer";
   // First preview: the key ARN is an output of a key created in this stack. The engine tells us so.
   const keysInStack = items.filter((item) => isOneOf(item.resource.type, KMS.key));
@@ -139,8 +142,10 @@ const disallowAcls: ResourceValidationPolicy = {
     const props = rawProps(args.props);
     const findings: Finding[] = [];
     if (isOneOf(args.type, S3.bucket)) {
-      if (typeof props.acl === "string" && props.acl !== "private") findings.push(violation("acl", `canned ACL ${props.acl} grants access outside the bucket owner; remove it`));
-      if (asArray(props.grants).length > 0) findings.push(violation("grants", "ACL grants are set; remove them and use IAM or the bucket policy"));
+      if (isUnknown(props.acl)) findings.push(unverified("acl", "the canned ACL"));
+      else if (typeof props.acl === "string" && props.acl !== "private") findings.push(violation("acl", `canned ACL ${props.acl} grants access outside the bucket owner; remove it`));
+      if (isUnknown(props.grants)) findings.push(unverified("grants", "the ACL grants"));
+      else if (asArray(props.grants).length > 0) findings.push(violation("grants", "ACL grants are set; remove them and use IAM or the bucket policy"));
     } else if (isOneOf(args.type, S3.acl)) {
       const acl = props.acl;
       const grants = asArray(asRecord(props.accessControlPolicy).grants);
@@ -163,19 +168,36 @@ const missingVersioning = bucketStackRule(
   (bucket, items, label) => {
     const statuses = childrenOf(items, bucket, S3.versioning).map((child) => asRecord(child.props.versioningConfiguration).status);
     if (statuses.some(isUnknown)) return [unverified("versioningConfiguration.status", `versioning of ${label}`)];
-    if (statuses.includes("Enabled") || asRecord(bucket.props.versioning).enabled === true) return [];
+    const inlineEnabled = asRecord(bucket.props.versioning).enabled;
+    if (statuses.includes("Enabled") || inlineEnabled === true) return [];
+    if (isUnknown(inlineEnabled)) return [unverified("versioning.enabled", `versioning of ${label}`)];
     return [violation("versioning", `${label} is not versioned${statuses.length ? ` (status ${statuses.map(String).join(", ")})` : ""}; enable versioning`)];
   },
 );
 
-/** A Deny for everyone of every S3 action when aws:SecureTransport is false. */
-function deniesInsecureTransport(statement: Statement): boolean {
+/**
+ * Whether a Resource entry covers every object of the bucket: "*", or an S3 ARN whose part before a
+ * trailing "*" matches a prefix of "<bucket>/" (any bucket's, while the name is not known yet).
+ */
+function coversObjects(resource: string, bucket: string | undefined): boolean {
+  if (resource === "*") return true;
+  const match = /^arn:aws[a-z-]*:s3:::(.*)\*$/.exec(resource);
+  if (!match) return false;
+  if (bucket === undefined) return /^[^/]*\/?$/.test(match[1]);
+  const stem = match[1].replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${stem}`).test(`${bucket}/`);
+}
+
+/** A Deny for everyone of every S3 action on the bucket's objects when aws:SecureTransport is false. */
+function deniesInsecureTransport(statement: Statement, bucket: string | undefined): boolean {
   const secureTransport = Object.entries(statement.condition)
-    .filter(([operator]) => operator.toLowerCase() === "bool")
+    // aws:SecureTransport is always in the request context, so BoolIfExists works the same as Bool.
+    .filter(([operator]) => ["bool", "boolifexists"].includes(operator.toLowerCase()))
     .flatMap(([, keys]) => Object.entries(keys).filter(([key]) => key.toLowerCase() === "aws:securetransport").map(([, value]) => value));
   return statement.effect === "Deny" &&
     statement.principals.includes("*") &&
     statement.actions.some((action) => action === "*" || action === "s3:*") &&
+    statement.resources.some((resource) => coversObjects(resource, bucket)) &&
     secureTransport.flat().some((value) => String(value).toLowerCase() === "false");
 }
 
@@ -184,10 +206,11 @@ const missingTlsPolicy = bucketStackRule(
   "Every S3 bucket must have a bucket policy that denies requests not made over TLS.",
   "Add a Deny statement for Principal \"*\", Action s3:*, the bucket and its objects, with Condition Bool aws:SecureTransport \"false\".",
   (bucket, items, label) => {
-    const documents = [...childrenOf(items, bucket, S3.policy).map((policy) => policy.props.policy), ...(bucket.props.policy !== undefined ? [bucket.props.policy] : [])];
+    // An absent inline policy parses to no document.
+    const documents = [...childrenOf(items, bucket, S3.policy).map((policy) => policy.props.policy), bucket.props.policy];
     const parsed = documents.map(parseJsonDocument);
     if (parsed.some((result) => result.unknown)) return [unverified("policy", `the bucket policy of ${label}`)];
-    const covered = parsed.some((result) => result.document && statementsOf(result.document).some(deniesInsecureTransport));
+    const covered = parsed.some((result) => result.document && statementsOf(result.document).some((statement) => deniesInsecureTransport(statement, bucketName(bucket))));
     return covered ? [] : [violation("policy", `${label} has no bucket policy denying aws:SecureTransport=false; plain-HTTP requests would be served`)];
   },
 );
