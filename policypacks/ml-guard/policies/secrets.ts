@@ -34,19 +34,38 @@ const secretLiteralData: ResourceValidationPolicy = {
   },
 };
 
+/** `--token` with its value in the next argument. */
+const isBareSecretFlag = (argument: unknown) => typeof argument === "string" && SECRET_FLAG.test(argument) && !argument.includes("=");
+
+/**
+ * Why a command-line argument is a literal credential: the value of `--token=xyz`, the argument after a
+ * bare `--token`, or a value that looks like a credential. `$(VAR)` is Kubernetes' expansion of the
+ * container's env (e.g. a secretKeyRef), not a literal.
+ */
+function argumentReason(argument: string, previous: unknown): string | undefined {
+  const afterBareFlag = isBareSecretFlag(previous) && !argument.startsWith("-");
+  const flagValue = SECRET_FLAG.test(argument) && argument.includes("=") ? argument.slice(argument.indexOf("=") + 1) : afterBareFlag ? argument : undefined;
+  if (flagValue !== undefined && secretLiteralReason("PASSWORD", flagValue)) return "it passes a credential on the command line";
+  return secretLiteralReason("", argument);
+}
+
 function envFindings(view: ContainerView): Finding[] {
   const fromEnv = asArray(view.container.env).flatMap((entry, index) => {
     const { name, value } = asRecord(entry);
     const path = `${view.path}.env[${index}].value`;
-    if (typeof value !== "string" || isUnknown(value)) return [];
+    // An unknown value (e.g. a generated password's output) under a credential's name is a literal once known.
+    if (isUnknown(value)) return secretLiteralReason(asString(name) ?? "", "literal") ? [unverified(path, `the value of ${String(name)}`)] : [];
+    if (typeof value !== "string") return [];
     const reason = secretLiteralReason(asString(name) ?? "", value);
     return reason ? [violation(path, `${describeContainer(view)} sets ${String(name)} literally: ${reason}; use valueFrom.secretKeyRef on a Secret delivered by External Secrets`)] : [];
   });
   const fromArgs = (["command", "args"] as const).flatMap((field) =>
-    asArray(view.container[field]).flatMap((argument, index) => {
-      if (typeof argument !== "string" || isUnknown(argument)) return [];
-      const reason = SECRET_FLAG.test(argument) && argument.includes("=") ? "it passes a credential on the command line" : secretLiteralReason("", argument);
-      return reason ? [violation(`${view.path}.${field}[${index}]`, `${describeContainer(view)} has a literal credential in ${field}: ${reason}; read it from a mounted Secret instead`)] : [];
+    asArray(view.container[field]).flatMap((argument, index, list) => {
+      const path = `${view.path}.${field}[${index}]`;
+      if (isUnknown(argument)) return isBareSecretFlag(list[index - 1]) ? [unverified(path, `the value of ${String(list[index - 1])}`)] : [];
+      if (typeof argument !== "string") return [];
+      const reason = argumentReason(argument, list[index - 1]);
+      return reason ? [violation(path, `${describeContainer(view)} has a literal credential in ${field}: ${reason}; read it from a mounted Secret instead`)] : [];
     }),
   );
   return [...fromEnv, ...fromArgs];

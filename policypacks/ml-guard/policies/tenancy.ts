@@ -4,7 +4,7 @@ import { reportFindings, unverified, violation, type Finding } from "../lib/find
 import { isKind } from "../lib/kubernetes";
 import { perSubjectStackRule } from "../lib/stackRule";
 import { dependsOnThrough, isInNamespace, namespaceName, objectName, ofKind, withRawProps, type StackResource } from "../lib/stack";
-import { asArray, asRecord, asString, isRecord, isUnknown, rawProps } from "../lib/values";
+import { asArray, asRecord, asString, containsUnknown, isRecord, isUnknown, rawProps } from "../lib/values";
 
 const PSA_ENFORCE = "pod-security.kubernetes.io/enforce";
 const GPU_QUOTA_KEYS = ["requests.nvidia.com/gpu", "requests.amd.com/gpu", "requests.gpu.intel.com/gpu"];
@@ -58,10 +58,10 @@ const gpuQuota = namespaceGuardrail(
   "Add a ResourceQuota with hard[\"requests.nvidia.com/gpu\"] (0 for a team without GPUs).",
   (namespace, items) => {
     const quotas = ofKind(items, "", "ResourceQuota").filter((quota) => isInNamespace(quota, namespace));
-    const hards = quotas.map((quota) => asRecord(quota.props.spec).hard);
-    if (hards.some(isUnknown)) return [unverified("ResourceQuota.spec.hard", `the quota of namespace ${label(namespace)}`)];
-    const bounded = hards.some((hard) => GPU_QUOTA_KEYS.some((key) => asRecord(hard)[key] !== undefined));
-    return bounded ? [] : [violation("metadata.name", `namespace ${label(namespace)} has no ResourceQuota bounding requests.nvidia.com/gpu; one team could take every GPU of the cluster`)];
+    // An unknown spec hides its hard limits as much as an unknown hard does.
+    const hards = quotas.map((quota) => (isUnknown(quota.props.spec) ? quota.props.spec : asRecord(quota.props.spec).hard));
+    if (hards.some((hard) => GPU_QUOTA_KEYS.some((key) => asRecord(hard)[key] !== undefined))) return [];
+    return hards.some(isUnknown) ? [unverified("ResourceQuota.spec.hard", `the quota of namespace ${label(namespace)}`)] : [violation("metadata.name", `namespace ${label(namespace)} has no ResourceQuota bounding requests.nvidia.com/gpu; one team could take every GPU of the cluster`)];
   },
 );
 
@@ -75,14 +75,20 @@ const limitRange = namespaceGuardrail(
       : [violation("metadata.name", `namespace ${label(namespace)} has no LimitRange; containers without requests escape the quota's accounting`)],
 );
 
-/** A policy selecting every pod with the given type and no rule for it denies that direction. */
-function deniesAll(policy: StackResource, direction: "Ingress" | "Egress"): boolean {
+/**
+ * Whether a policy selecting every pod with the given type and no rule for it denies that direction;
+ * undefined when the parts deciding it are unknown until apply. Without policyTypes, Kubernetes
+ * applies the policy to Ingress always and to Egress only when it has egress rules.
+ */
+function deniesAll(policy: StackResource, direction: "Ingress" | "Egress"): boolean | undefined {
   const spec = asRecord(policy.props.spec);
+  const rulesValue = spec[direction === "Ingress" ? "ingress" : "egress"];
+  if (isUnknown(policy.props.spec) || [spec.podSelector, spec.policyTypes, rulesValue].some(containsUnknown)) return undefined;
   const selector = asRecord(spec.podSelector);
   const selectsAll = Object.keys(asRecord(selector.matchLabels)).length === 0 && asArray(selector.matchExpressions).length === 0;
-  const types = asArray(spec.policyTypes);
-  const rules = asArray(spec[direction === "Ingress" ? "ingress" : "egress"]);
-  return selectsAll && types.includes(direction) && rules.length === 0;
+  const declared = asArray(spec.policyTypes);
+  const types = declared.length === 0 ? ["Ingress"] : declared;
+  return selectsAll && types.includes(direction) && asArray(rulesValue).length === 0;
 }
 
 const defaultDeny = namespaceGuardrail(
@@ -91,10 +97,14 @@ const defaultDeny = namespaceGuardrail(
   "Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules, then allow what is needed.",
   (namespace, items) => {
     const policies = ofKind(items, "networking.k8s.io", "NetworkPolicy").filter((policy) => isInNamespace(policy, namespace));
-    const missing = (["Ingress", "Egress"] as const).filter((direction) => !policies.some((policy) => deniesAll(policy, direction)));
-    return missing.length === 0
-      ? []
-      : [violation("metadata.name", `namespace ${label(namespace)} has no default-deny NetworkPolicy for ${missing.join(" and ")}; every pod is reachable / can reach anything until one exists`)];
+    const verdicts = (["Ingress", "Egress"] as const).map((direction) => ({ direction, denies: policies.map((policy) => deniesAll(policy, direction)) }));
+    const missing = verdicts.filter(({ denies }) => !denies.includes(true));
+    const unknown = missing.filter(({ denies }) => denies.includes(undefined)).map(({ direction }) => direction);
+    const absent = missing.filter(({ denies }) => !denies.includes(undefined)).map(({ direction }) => direction);
+    return [
+      ...(unknown.length > 0 ? [unverified("NetworkPolicy.spec", `the default deny for ${unknown.join(" and ")} of namespace ${label(namespace)}`)] : []),
+      ...(absent.length > 0 ? [violation("metadata.name", `namespace ${label(namespace)} has no default-deny NetworkPolicy for ${absent.join(" and ")}; every pod is reachable / can reach anything until one exists`)] : []),
+    ];
   },
 );
 
@@ -108,6 +118,13 @@ function prefixLength(cidr: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Whether a label selector is given and empty (selects everything); undefined when unknown until apply. */
+function emptySelector(selector: unknown): boolean | undefined {
+  const record = asRecord(selector);
+  if ([selector, record.matchLabels, record.matchExpressions].some(isUnknown)) return undefined;
+  return isRecord(selector) && Object.keys(asRecord(record.matchLabels)).length === 0 && asArray(record.matchExpressions).length === 0;
+}
+
 function peerFindings(peers: unknown, path: string, direction: string, minPrefix: number): Finding[] {
   if (isUnknown(peers)) return [unverified(path, `the ${direction} peers`)];
   const list = asArray(peers);
@@ -115,12 +132,15 @@ function peerFindings(peers: unknown, path: string, direction: string, minPrefix
   return list.flatMap((peer, index) => {
     const entry = asRecord(peer);
     const peerPath = `${path}[${index}]`;
-    const emptySelector = (selector: unknown) => isRecord(selector) && Object.keys(asRecord(selector.matchLabels)).length === 0 && asArray(selector.matchExpressions).length === 0;
+    if (isUnknown(peer)) return [unverified(peerPath, `the ${direction} peer`)];
     // An empty namespace selector with no (or an empty) pod selector is every pod of every namespace.
-    if (emptySelector(entry.namespaceSelector) && (entry.podSelector === undefined || emptySelector(entry.podSelector))) {
+    const everyNamespace = emptySelector(entry.namespaceSelector);
+    const everyPod = entry.podSelector === undefined || emptySelector(entry.podSelector);
+    if (everyNamespace === true && everyPod === true) {
       return [violation(`${peerPath}.namespaceSelector`, `an empty namespaceSelector matches every pod of every namespace; select the namespaces by label`)];
     }
-    const cidr = asRecord(entry.ipBlock).cidr;
+    if (everyNamespace !== false && everyPod !== false) return [unverified(`${peerPath}.namespaceSelector`, "the peer's selectors")];
+    const cidr = isUnknown(entry.ipBlock) ? entry.ipBlock : asRecord(entry.ipBlock).cidr;
     if (isUnknown(cidr)) return [unverified(`${peerPath}.ipBlock.cidr`, "the CIDR")];
     const length = typeof cidr === "string" ? prefixLength(cidr) : undefined;
     if (length !== undefined && length < minPrefix) {
@@ -142,11 +162,13 @@ const networkPolicyAllowAll: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (!isKind(args.type, "networking.k8s.io", "NetworkPolicy")) return;
     const minPrefix = args.getConfig<NetworkPolicyConfig>().minPrefixLength ?? 8;
-    const spec = asRecord(rawProps(args.props).spec);
+    const rawSpec = rawProps(args.props).spec;
+    if (isUnknown(rawSpec)) return reportFindings(reportViolation, [unverified("spec", "the NetworkPolicy spec")]);
+    const spec = asRecord(rawSpec);
     const findings = (["ingress", "egress"] as const).flatMap((direction) => {
       const rules = spec[direction];
       if (isUnknown(rules)) return [unverified(`spec.${direction}`, `the ${direction} rules`)];
-      return asArray(rules).flatMap((rule, index) =>
+      return asArray(rules).flatMap((rule, index) => isUnknown(rule) ? [unverified(`spec.${direction}[${index}]`, `the ${direction} rule`)] :
         peerFindings(asRecord(rule)[direction === "ingress" ? "from" : "to"], `spec.${direction}[${index}].${direction === "ingress" ? "from" : "to"}`, direction, minPrefix));
     });
     reportFindings(reportViolation, findings);
@@ -155,8 +177,14 @@ const networkPolicyAllowAll: ResourceValidationPolicy = {
 
 /** Built-in ClusterRoles that give full control (admin and edit include Secrets write). */
 const POWERFUL_CLUSTER_ROLES = new Set(["cluster-admin", "admin", "edit"]);
-const isHumanSubject = (subject: Record<string, unknown>) =>
-  (subject.kind === "Group" || subject.kind === "User") && !(asString(subject.name) ?? "").startsWith("system:");
+/** The system: groups (and user) that stand for every caller: binding them grants everyone. */
+const EVERYONE = new Set(["system:authenticated", "system:unauthenticated", "system:anonymous", "system:serviceaccounts"]);
+const isHumanSubject = (subject: Record<string, unknown>) => {
+  const name = asString(subject.name) ?? "";
+  return (subject.kind === "Group" || subject.kind === "User") && (!name.startsWith("system:") || EVERYONE.has(name));
+};
+/** A subject whose kind or name is unknown until apply: it may be a team group. */
+const isUnknownSubject = (subject: unknown) => isUnknown(subject) || isUnknown(asRecord(subject).kind) || isUnknown(asRecord(subject).name);
 
 const clusterRoleBinding: ResourceValidationPolicy = {
   name: "k8s-clusterrolebinding-disallow-team-admin",
@@ -167,10 +195,13 @@ const clusterRoleBinding: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (!isKind(args.type, "rbac.authorization.k8s.io", "ClusterRoleBinding")) return;
     const props = rawProps(args.props);
-    const role = asString(asRecord(props.roleRef).name);
+    const roleName = asRecord(props.roleRef).name;
+    if (isUnknown(roleName)) return reportFindings(reportViolation, [unverified("roleRef.name", "the bound ClusterRole")]);
+    const role = asString(roleName);
     if (!role || !POWERFUL_CLUSTER_ROLES.has(role)) return;
+    if (isUnknown(props.subjects)) return reportFindings(reportViolation, [unverified("subjects", "the subjects")]);
     const findings = asArray(props.subjects).flatMap((subject, index) =>
-      isHumanSubject(asRecord(subject))
+      isUnknownSubject(subject) ? [unverified(`subjects[${index}]`, "the subject")] : isHumanSubject(asRecord(subject))
         ? [violation(`subjects[${index}]`, `${String(asRecord(subject).kind)} ${String(asRecord(subject).name)} gets ${role} on the whole cluster; use a RoleBinding to a namespaced Role instead`)]
         : []);
     reportFindings(reportViolation, findings);
@@ -215,9 +246,13 @@ const roleBindingSecretsWrite: StackValidationPolicy = {
       if (subjects.length === 0) continue;
       const roleRef = asRecord(binding.props.roleRef);
       const roleName = asString(roleRef.name);
+      const bound = boundRole(binding, roles);
       const writes = roleRef.kind === "ClusterRole" && roleName !== undefined && POWERFUL_CLUSTER_ROLES.has(roleName)
         ? true
-        : grantsSecretsWrite(boundRole(binding, roles)?.props.rules);
+        : grantsSecretsWrite(bound?.props.rules);
+      if (!writes && (containsUnknown(bound?.props.rules) || (bound === undefined && isUnknown(roleRef.name)))) {
+        reportFindings(reportViolation, [unverified("roleRef", `the rules of the bound ${String(roleRef.kind)}`)], binding.resource.urn);
+      }
       if (writes) {
         reportFindings(reportViolation, [violation("roleRef", `${subjects.map((subject) => `${String(subject.kind)} ${String(subject.name)}`).join(", ")} can write Secrets through ${String(roleRef.kind)} ${roleName ?? "(unknown)"}; remove secrets write from the role`)], binding.resource.urn);
       }
