@@ -4,7 +4,7 @@ import { reportFindings, unverified, violation, type Finding } from "../lib/find
 import { actionOf, appliesTo, isAuthorizationPolicy, isRequestAuthentication, matchesEverything, requiresToken } from "../lib/istio";
 import { isKind, podTemplatesOf } from "../lib/kubernetes";
 import { namespaceName, objectName, withRawProps } from "../lib/stack";
-import { asArray, asRecord, asString, isUnknown, rawProps } from "../lib/values";
+import { asArray, asRecord, asString, containsUnknown, isUnknown, rawProps } from "../lib/values";
 import { workloadPolicy } from "../lib/workloadPolicy";
 
 const SECURITY_GROUP = "security.istio.io";
@@ -25,7 +25,13 @@ const peerAuthenticationStrict: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (!isKind(args.type, SECURITY_GROUP, "PeerAuthentication")) return;
     const spec = asRecord(rawProps(args.props).spec);
-    const modes: [string, unknown][] = [["spec.mtls.mode", asRecord(spec.mtls).mode], ...Object.entries(asRecord(spec.portLevelMtls)).map(([port, setting]): [string, unknown] => [`spec.portLevelMtls["${port}"].mode`, asRecord(setting).mode])];
+    // An unknown block (first preview) hides the mode(s) it holds: report it at the block's own path.
+    const modeOf = (path: string, setting: unknown): [string, unknown] => (isUnknown(setting) ? [path, setting] : [`${path}.mode`, asRecord(setting).mode]);
+    const ports = spec.portLevelMtls;
+    const modes: [string, unknown][] = [
+      modeOf("spec.mtls", spec.mtls),
+      ...(isUnknown(ports) ? [["spec.portLevelMtls", ports] as [string, unknown]] : Object.entries(asRecord(ports)).map(([port, setting]) => modeOf(`spec.portLevelMtls["${port}"]`, setting))),
+    ];
     reportFindings(reportViolation, modes.flatMap(([path, mode]) => {
       if (isUnknown(mode)) return [unverified(path, "the mTLS mode")];
       return typeof mode === "string" && WEAK_MTLS.has(mode.toUpperCase()) ? [violation(path, `${mode} accepts plain-text traffic; use STRICT`)] : [];
@@ -39,7 +45,9 @@ interface AuthorizationConfig {
 
 /** Source fields that, in an ALLOW rule, open access to any workload when they hold "*" or exclude only a few. */
 const WILDCARD_SOURCES = ["principals", "namespaces", "serviceAccounts"];
-const NEGATED_SOURCES = ["notPrincipals", "notNamespaces", "notServiceAccounts"];
+const NEGATED_SOURCES = ["notPrincipals", "notNamespaces", "notServiceAccounts", "notRequestPrincipals"];
+/** Fields that name who may call; Istio ANDs the fields of a source, so any of them narrows a negated one. */
+const POSITIVE_SOURCES = ["principals", "namespaces", "serviceAccounts", "requestPrincipals", "ipBlocks", "remoteIpBlocks"];
 
 function allowRuleFindings(rule: unknown, path: string, trustedGateways: string[]): Finding[] {
   if (matchesEverything(rule)) return [violation(path, "the rule matches every request: the policy allows all; name sources, operations or conditions")];
@@ -50,14 +58,16 @@ function allowRuleFindings(rule: unknown, path: string, trustedGateways: string[
     for (const field of WILDCARD_SOURCES) {
       if (asArray(source[field]).includes("*")) findings.push(violation(`${path}.from[${index}].source.${field}`, `"*" admits any ${field === "namespaces" ? "namespace" : "workload"}; name the callers`));
     }
+    const named = POSITIVE_SOURCES.some((field) => asArray(source[field]).length > 0);
     for (const field of NEGATED_SOURCES) {
-      if (asArray(source[field]).length > 0) findings.push(violation(`${path}.from[${index}].source.${field}`, "an ALLOW rule admitting everyone except a few is allow-all in disguise; list who is allowed"));
+      if (!named && asArray(source[field]).length > 0) findings.push(violation(`${path}.from[${index}].source.${field}`, "an ALLOW rule admitting everyone except a few is allow-all in disguise; list who is allowed"));
     }
   });
   const headerConditions = asArray(entry.when).filter((condition) => /^request\.headers\[/i.test(asString(asRecord(condition).key) ?? ""));
   if (headerConditions.length > 0) {
-    const principals = asArray(entry.from).flatMap((from) => asArray(asRecord(asRecord(from).source).principals));
-    const fromGatewayOnly = principals.length > 0 && principals.every((principal) => trustedGateways.includes(String(principal)));
+    // Istio ORs the entries of `from`: every one of them must be the gateway, or the others reach the rule with forged headers.
+    const sources = asArray(entry.from).map((from) => asArray(asRecord(asRecord(from).source).principals));
+    const fromGatewayOnly = sources.length > 0 && sources.every((principals) => principals.length > 0 && principals.every((principal) => trustedGateways.includes(String(principal))));
     if (!fromGatewayOnly) {
       findings.push(violation(`${path}.when`, `grants access on ${headerConditions.map((condition) => asString(asRecord(condition).key)).join(", ")}, which any client can set; also require source.principals of the ingress gateway (which strips and sets those headers)`));
     }
@@ -80,7 +90,9 @@ const authorizationAllowAll: ResourceValidationPolicy = {
     if (isUnknown(spec.rules)) return reportFindings(reportViolation, [unverified("spec.rules", "the rules")]);
     if (actionOf(spec) !== "ALLOW") return;
     const trusted = args.getConfig<AuthorizationConfig>().trustedGatewayPrincipals ?? DEFAULT_GATEWAY_PRINCIPALS;
-    reportFindings(reportViolation, asArray(spec.rules).flatMap((rule, index) => allowRuleFindings(rule, `spec.rules[${index}]`, trusted)));
+    reportFindings(reportViolation, asArray(spec.rules).flatMap((rule, index) =>
+      // A rule with an unknown part (first preview) may narrow or open access: never judged on a guess.
+      containsUnknown(rule) ? [unverified(`spec.rules[${index}]`, "this rule")] : allowRuleFindings(rule, `spec.rules[${index}]`, trusted)));
   },
 };
 
@@ -99,6 +111,7 @@ const jwtRules: ResourceValidationPolicy = {
     reportFindings(reportViolation, list.flatMap((rule, index) => {
       const { issuer, jwksUri, jwks, audiences } = asRecord(rule);
       const path = `spec.jwtRules[${index}]`;
+      if (containsUnknown(rule)) return [unverified(path, "this JWT rule")];
       const findings: Finding[] = [];
       if (!asString(issuer)) findings.push(violation(`${path}.issuer`, "no issuer: tokens from anyone who can sign would be accepted"));
       if (jwksUri !== undefined && !(asString(jwksUri) ?? "").toLowerCase().startsWith("https://")) findings.push(violation(`${path}.jwksUri`, `${JSON.stringify(jwksUri)} is not https: signing keys could be swapped in transit`));
@@ -123,7 +136,7 @@ const requestAuthenticationPaired: StackValidationPolicy = {
     for (const authentication of items.filter(isRequestAuthentication)) {
       const labels = asRecord(asRecord(asRecord(authentication.props.spec).selector).matchLabels);
       if (!requiresToken(policies, namespaceName(authentication), labels, root)) {
-        reportFindings(reportViolation, [violation("spec.selector", `RequestAuthentication ${objectName(authentication) ?? ""} validates tokens but no AuthorizationPolicy requires one, so requests without a token still pass`)], authentication.resource.urn);
+        reportFindings(reportViolation, [violation("spec.selector", `RequestAuthentication ${objectName(authentication) ?? authentication.resource.name} validates tokens but no AuthorizationPolicy requires one, so requests without a token still pass`)], authentication.resource.urn);
       }
     }
   },
@@ -161,7 +174,8 @@ const servingCovered: StackValidationPolicy = {
 };
 
 const INJECT = "sidecar.istio.io/inject";
-const isOff = (value: unknown) => typeof value === "string" && ["false", "disabled", "0", "no"].includes(value.trim().toLowerCase());
+/** Istio's injector injects only for y, yes, true or on (any case); any other non-empty value turns the sidecar off. */
+const isOff = (value: unknown) => typeof value === "string" && value !== "" && !["y", "yes", "true", "on"].includes(value.toLowerCase());
 
 const sidecarInjection = workloadPolicy(
   {
@@ -189,8 +203,13 @@ const namespaceInjection: ResourceValidationPolicy = {
     if (!isKind(args.type, "", "Namespace")) return;
     const metadata = asRecord(rawProps(args.props).metadata);
     if (new Set(args.getConfig<ExemptNamespacesConfig>().exemptNamespaces ?? DEFAULT_EXEMPT_NAMESPACES).has(asString(metadata.name) ?? "")) return;
-    const value = asRecord(metadata.labels)["istio-injection"];
-    if (isOff(value)) reportFindings(reportViolation, [violation('metadata.labels["istio-injection"]', "disables sidecar injection for every pod of the namespace; remove the label or set it to enabled")]);
+    const path = 'metadata.labels["istio-injection"]';
+    const labels = metadata.labels;
+    const value = isUnknown(labels) ? labels : asRecord(labels)["istio-injection"];
+    if (isUnknown(value)) return reportFindings(reportViolation, [unverified(isUnknown(labels) ? "metadata.labels" : path, "the istio-injection label")]);
+    // The injection webhook selects namespaces labelled exactly istio-injection=enabled; any other value
+    // (and the label's mere presence hides the namespace from revision-based injection) turns injection off.
+    if (typeof value === "string" && value !== "enabled") reportFindings(reportViolation, [violation(path, "disables sidecar injection for every pod of the namespace; remove the label or set it to enabled")]);
   },
 };
 

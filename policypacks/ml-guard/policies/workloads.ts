@@ -198,7 +198,8 @@ const tokenAutomount = workloadPolicy(
     const value = pod.spec.automountServiceAccountToken;
     const path = `${pod.specPath}.automountServiceAccountToken`;
     if (isUnknown(value)) return [unverified(path, "automountServiceAccountToken")];
-    return value === undefined
+    // null is how a JSON/YAML manifest leaves the field unset: the pod inherits just the same.
+    return value === undefined || value === null
       ? [violation(path, "the pod inherits token automount from its ServiceAccount; set automountServiceAccountToken: false (or true to opt in)")]
       : [];
   },
