@@ -29,12 +29,22 @@ const trailIntegrity: ResourceValidationPolicy = {
   },
 };
 
-/** The ARN prefixes a trail's data-event selectors cover, or "all" when a selector has no ARN filter. */
-function coveredArns(trail: StackResource): { all: boolean; prefixes: unknown[] } {
+/**
+ * Whether a selector records reads (`"true"`) or writes (`"false"`): a `readOnly` field selector
+ * limits it to one of them (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html).
+ */
+function recordsAccess(fields: Record<string, unknown>[], readOnly: "true" | "false"): boolean {
+  return fields.filter((field) => field.field === "readOnly").every((field) =>
+    (field.equals === undefined || asArray(field.equals).includes(readOnly)) && !asArray(field.notEquals).includes(readOnly));
+}
+
+/** The ARN prefixes a trail's data-event selectors cover for reads or writes, or "all" when a selector has no ARN filter. */
+function coveredArns(trail: StackResource, readOnly: "true" | "false"): { all: boolean; prefixes: unknown[] } {
   const selectors = asArray(trail.props.advancedEventSelectors).map((selector) => asArray(asRecord(selector).fieldSelectors).map(asRecord));
   const s3DataSelectors = selectors.filter((fields) =>
     fields.some((field) => field.field === "eventCategory" && asArray(field.equals).includes("Data")) &&
-    fields.some((field) => field.field === "resources.type" && asArray(field.equals).includes("AWS::S3::Object")));
+    fields.some((field) => field.field === "resources.type" && asArray(field.equals).includes("AWS::S3::Object")) &&
+    recordsAccess(fields, readOnly));
   const arnFields = s3DataSelectors.map((fields) => fields.filter((field) => field.field === "resources.ARN"));
   return { all: arnFields.some((fields) => fields.length === 0), prefixes: arnFields.flat().flatMap((field) => asArray(field.startsWiths)) };
 }
@@ -52,13 +62,13 @@ const dataEvents: StackValidationPolicy = {
     for (const bucket of dataBuckets) {
       const label = `bucket ${bucketName(bucket) ?? bucket.resource.name}`;
       const arn = asString(bucket.props.arn);
-      const covered = trails.some((trail) => {
-        const { all, prefixes } = coveredArns(trail);
+      const covered = (["true", "false"] as const).every((readOnly) => trails.some((trail) => {
+        const { all, prefixes } = coveredArns(trail, readOnly);
         if (all) return true;
         if (arn !== undefined && prefixes.some((prefix) => typeof prefix === "string" && !isUnknown(prefix) && `${arn}/`.startsWith(prefix))) return true;
         // First preview: the prefixes are computed from the bucket's ARN; the engine records the dependency.
         return (trail.resource.propertyDependencies.advancedEventSelectors ?? []).some((dependency) => dependency.urn === bucket.resource.urn);
-      });
+      }));
       if (!covered) reportFindings(reportViolation, [violation("tags", `${label} holds ${asString(asRecord(bucket.props.tags)["mlops.io/bucket-role"])} but no trail records reads and writes of its objects`)], bucket.resource.urn);
     }
   },

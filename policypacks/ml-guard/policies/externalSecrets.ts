@@ -3,7 +3,7 @@ import { describeSeconds, durationSeconds } from "../lib/durations";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { parseKubernetesType } from "../lib/kubernetes";
 import { namespaceName, objectName, withRawProps, type StackResource } from "../lib/stack";
-import { asArray, asRecord, asString, isRecord, isUnknown, rawProps } from "../lib/values";
+import { asArray, asRecord, asString, containsUnknown, isRecord, isUnknown, rawProps } from "../lib/values";
 import { VAULT } from "./vault";
 
 const ESO_GROUP = "external-secrets.io";
@@ -21,20 +21,26 @@ function vaultProviderFindings(provider: unknown, path: string): Finding[] {
   if (isUnknown(provider)) return [unverified(path, "the provider")];
   const providers = Object.keys(asRecord(provider));
   if (!providers.includes("vault")) return [violation(path, `reads from ${providers.join(", ") || "no provider"}; team secrets come from Vault only`)];
-  const vault = asRecord(asRecord(provider).vault);
+  return vaultFindings(asRecord(provider).vault, `${path}.vault`);
+}
+
+/** Findings for the Vault provider settings at `path` (a store's provider.vault, a generator's provider). */
+function vaultFindings(settings: unknown, path: string): Finding[] {
+  if (isUnknown(settings)) return [unverified(path, "the Vault provider")];
+  const vault = asRecord(settings);
   const findings: Finding[] = [];
   const server = vault.server;
-  if (isUnknown(server)) findings.push(unverified(`${path}.vault.server`, "the Vault address"));
-  else if (!(asString(server) ?? "").toLowerCase().startsWith("https://")) findings.push(violation(`${path}.vault.server`, `${JSON.stringify(server)} is not https; credentials would cross the network in clear text`));
+  if (isUnknown(server)) findings.push(unverified(`${path}.server`, "the Vault address"));
+  else if (!(asString(server) ?? "").toLowerCase().startsWith("https://")) findings.push(violation(`${path}.server`, `${JSON.stringify(server)} is not https; credentials would cross the network in clear text`));
   const auth = asRecord(vault.auth);
   const methods = Object.keys(auth);
   if (vault.tokenSecretRef !== undefined || methods.includes("tokenSecretRef")) {
-    findings.push(violation(`${path}.vault.auth.tokenSecretRef`, "authenticates with a static Vault token kept in a Secret; use Kubernetes auth with the team's service account"));
+    findings.push(violation(`${path}.auth.tokenSecretRef`, "authenticates with a static Vault token kept in a Secret; use Kubernetes auth with the team's service account"));
   } else if (!methods.includes("kubernetes")) {
-    findings.push(violation(`${path}.vault.auth`, `authenticates with ${methods.join(", ") || "nothing"}; use Kubernetes auth with the team's service account`));
+    findings.push(violation(`${path}.auth`, `authenticates with ${methods.join(", ") || "nothing"}; use Kubernetes auth with the team's service account`));
   } else {
     const kubernetes = asRecord(auth.kubernetes);
-    if (kubernetes.secretRef !== undefined) findings.push(violation(`${path}.vault.auth.kubernetes.secretRef`, "logs in with a long-lived service account token from a Secret; use serviceAccountRef (short-lived TokenRequest tokens)"));
+    if (kubernetes.secretRef !== undefined) findings.push(violation(`${path}.auth.kubernetes.secretRef`, "logs in with a long-lived service account token from a Secret; use serviceAccountRef (short-lived TokenRequest tokens)"));
   }
   return findings;
 }
@@ -49,7 +55,7 @@ const storeVaultKubernetesAuth: ResourceValidationPolicy = {
     const kind = esoKind(args.type);
     const spec = asRecord(rawProps(args.props).spec);
     if (kind === "SecretStore" || kind === "ClusterSecretStore") reportFindings(reportViolation, vaultProviderFindings(spec.provider, "spec.provider"));
-    else if (kind === "VaultDynamicSecret") reportFindings(reportViolation, vaultProviderFindings({ vault: spec.provider }, "spec.provider"));
+    else if (kind === "VaultDynamicSecret") reportFindings(reportViolation, vaultFindings(spec.provider, "spec.provider"));
   },
 };
 
@@ -68,9 +74,12 @@ const clusterStoreConditions: ResourceValidationPolicy = {
     else {
       const limiting = asArray(conditions).filter((condition) => {
         const entry = asRecord(condition);
-        return asArray(entry.namespaces).length > 0 || asArray(entry.namespaceRegexes).length > 0 || Object.keys(asRecord(entry.namespaceSelector)).length > 0;
+        // An empty label selector ({} or {matchLabels: {}}) selects every namespace.
+        const selector = asRecord(entry.namespaceSelector);
+        return asArray(entry.namespaces).length > 0 || asArray(entry.namespaceRegexes).length > 0 || Object.keys(asRecord(selector.matchLabels)).length > 0 || asArray(selector.matchExpressions).length > 0;
       });
-      if (limiting.length === 0) findings.push(violation("spec.conditions", "the store serves every namespace: any team's ExternalSecret can read what this store's identity can read; limit it with conditions"));
+      if (limiting.length === 0 && containsUnknown(conditions)) findings.push(unverified("spec.conditions", "part of the namespace conditions"));
+      else if (limiting.length === 0) findings.push(violation("spec.conditions", "the store serves every namespace: any team's ExternalSecret can read what this store's identity can read; limit it with conditions"));
     }
     const serviceAccount = asRecord(asRecord(asRecord(asRecord(asRecord(spec.provider).vault).auth).kubernetes).serviceAccountRef);
     if (typeof serviceAccount.namespace === "string") {
@@ -95,6 +104,12 @@ const refreshInterval: ResourceValidationPolicy = {
     if (esoKind(args.type) !== "ExternalSecret") return;
     const value = asRecord(rawProps(args.props).spec).refreshInterval;
     const maximum = args.getConfig<RefreshConfig>().maxRefreshIntervalSeconds ?? 3600;
+    // CreatedOnce and OnChange ignore refreshInterval: the Secret is written once and never follows the lease.
+    const policy = asRecord(rawProps(args.props).spec).refreshPolicy;
+    if (isUnknown(policy)) return reportFindings(reportViolation, [unverified("spec.refreshPolicy", "the refresh policy")]);
+    if (policy !== undefined && policy !== "Periodic") {
+      return reportFindings(reportViolation, [violation("spec.refreshPolicy", `${JSON.stringify(policy)} never refreshes on a schedule: the Secret keeps credentials after their lease expires; use Periodic`)]);
+    }
     if (isUnknown(value)) return reportFindings(reportViolation, [unverified("spec.refreshInterval", "the refresh interval")]);
     const seconds = value === undefined ? ESO_DEFAULT_REFRESH_SECONDS : durationSeconds(value);
     const findings: Finding[] = seconds === undefined
@@ -153,14 +168,17 @@ const vaultSource: StackValidationPolicy = {
   },
 };
 
-/** The lease of a Vault path `<mount>/creds/<role>` or `<mount>/sts/<role>`, from the role in the stack. */
+/** The lease of a Vault path `<mount>/creds/<role>` or `<mount>/sts/<role>`, from the database or AWS role in the stack. */
 function leaseSeconds(items: StackResource[], vaultPath: string): number | undefined {
   const match = /^(.+)\/(creds|sts)\/([^/]+)$/.exec(vaultPath);
   if (!match) return undefined;
   const [, mount, kind, role] = match;
-  const type = kind === "creds" ? VAULT.databaseRole : VAULT.awsRole;
-  const found = items.find((item) => item.resource.type === type && item.props.backend === mount && item.props.name === role);
-  return found ? durationSeconds(kind === "creds" ? found.props.defaultTtl : found.props.defaultStsTtl) : undefined;
+  // The AWS engine serves STS credentials at both creds/ and sts/; the database engine at creds/ only.
+  const types: string[] = kind === "creds" ? [VAULT.databaseRole, VAULT.awsRole] : [VAULT.awsRole];
+  const found = items.find((item) => types.includes(item.resource.type) && item.props.backend === mount && item.props.name === role);
+  const lease = found ? durationSeconds(found.resource.type === VAULT.databaseRole ? found.props.defaultTtl : found.props.defaultStsTtl) : undefined;
+  // 0 (or unset) means the mount's default TTL, which the role TTL rules report.
+  return lease === 0 ? undefined : lease;
 }
 
 const refreshBelowLease: StackValidationPolicy = {

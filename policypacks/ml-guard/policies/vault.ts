@@ -64,7 +64,8 @@ const missingAudience: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (args.type !== VAULT.authRole) return;
     const audience = rawProps(args.props).audience;
-    if (!isUnknown(audience) && (audience === undefined || audience === "")) reportFindings(reportViolation, [violation("audience", "no audience is required; any token of the service account is accepted")]);
+    if (isUnknown(audience)) reportFindings(reportViolation, [unverified("audience", "the audience")]);
+    else if (audience === undefined || audience === "") reportFindings(reportViolation, [violation("audience", "no audience is required; any token of the service account is accepted")]);
   },
 };
 
@@ -89,7 +90,8 @@ const authRoleTtl: ResourceValidationPolicy = {
       ...ttlFindings(props, "tokenMaxTtl", config.maxTokenMaxTtlSeconds ?? 86400, "the token max TTL"),
     ];
     const period = durationSeconds(props.tokenPeriod);
-    if (period !== undefined && period > 0) findings.push(violation("tokenPeriod", "periodic tokens can be renewed forever; remove tokenPeriod"));
+    if (isUnknown(props.tokenPeriod)) findings.push(unverified("tokenPeriod", "the token period"));
+    else if (period !== undefined && period > 0) findings.push(violation("tokenPeriod", "periodic tokens can be renewed forever; remove tokenPeriod"));
     reportFindings(reportViolation, findings);
   },
 };
@@ -178,7 +180,7 @@ const auditDevice: StackValidationPolicy = {
   severity: "high",
   remediationSteps: "Add a vault.Audit (file or socket device).",
   validateStack: (args, reportViolation) => {
-    const vaultResources = args.resources.filter((resource) => resource.type.startsWith("vault:") && !resource.type.startsWith("pulumi:providers:"));
+    const vaultResources = args.resources.filter((resource) => resource.type.startsWith("vault:"));
     if (vaultResources.length > 0 && !vaultResources.some((resource) => resource.type === VAULT.audit)) {
       reportViolation(`the stack configures ${vaultResources.length} Vault resource(s) but no audit device; add a vault.Audit`);
     }
