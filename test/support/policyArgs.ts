@@ -23,7 +23,7 @@ export function policyNamed(name: string): ResourceValidationPolicy & StackValid
 function recorder(reported: Reported[]) {
   return (message: string | { message: string; urn?: string; enforcementLevel: string }, urn?: string) => {
     if (typeof message === "string") reported.push({ message, urn, level: "policy" });
-    else reported.push({ message: message.message, urn: message.urn, level: "advisory" });
+    else reported.push({ message: message.message, urn: message.urn, level: message.enforcementLevel === "advisory" ? "advisory" : "policy" });
   };
 }
 

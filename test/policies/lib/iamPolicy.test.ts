@@ -11,6 +11,14 @@ describe("statementsOf", () => {
     ]);
   });
 
+  it("reads a missing Effect as none, so the statement grants nothing", () => {
+    expect(one({ Action: "s3:*" }).effect).toBe("");
+  });
+
+  it("keeps a principal given as one ARN whole", () => {
+    expect(one({ Principal: "arn:aws:iam::123456789012:root" }).principals).toEqual(["arn:aws:iam::123456789012:root"]);
+  });
+
   it("normalises every kind of principal to one list", () => {
     expect(one({ Principal: "*" }).principals).toEqual(["*"]);
     expect(one({ Principal: { AWS: ["arn:aws:iam::1:root", "arn:aws:iam::2:root"], Service: "s3.amazonaws.com" } }).principals)

@@ -15,6 +15,8 @@ describe("parseImageReference resolves references the way Docker does", () => {
     ["Registry.Example.COM/ml/model", { registry: "registry.example.com", repository: "ml/model", tag: undefined, digest: undefined }],
     [`ghcr.io/org/model:1.0@${DIGEST}`, { registry: "ghcr.io", repository: "org/model", tag: "1.0", digest: DIGEST }],
     [`ghcr.io/org/model@${DIGEST}`, { registry: "ghcr.io", repository: "org/model", tag: undefined, digest: DIGEST }],
+    // A dot in a name without a slash is part of the repository: Docker Hub's library.
+    ["my.model:1", { registry: "docker.io", repository: "library/my.model", tag: "1", digest: undefined }],
   ])("%s", (image, expected) => {
     expect(parseImageReference(image)).toEqual(expected);
   });
@@ -56,6 +58,7 @@ describe("isFromAllowedRegistry", () => {
     expect(allowed("nvcr.io/nvidia/tritonserver:24.01", ["nvcr.io/nvidia"])).toBe(true);
     expect(allowed("nvcr.io/nvidia/tritonserver:24.01", ["nvcr.io/nvidia/"])).toBe(true);
     expect(allowed("nvcr.io/nvidia", ["nvcr.io/nvidia"])).toBe(true);
+    expect(allowed("nvcr.io/nvidia/tritonserver:24.01", ["nvcr.io/nvidia/tritonserver/"])).toBe(true);
     expect(allowed("nvcr.io/nvidiax/miner", ["nvcr.io/nvidia"])).toBe(false);
     expect(allowed("nvcr.io/other/model", ["nvcr.io/nvidia"])).toBe(false);
   });
