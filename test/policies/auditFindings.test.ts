@@ -50,6 +50,7 @@ describe("cloudtrail-missing-s3-data-events: findings", () => {
     ["reads and writes recorded by two selectors", [trail([selector(readOnly("true")), selector(readOnly("false"), prefix(`${ARN}/`))])]],
     ["reads and writes recorded by two trails", [trail([selector(readOnly("true"))], "reads"), trail([selector(readOnly("false"))], "writes")]],
     ["a readOnly selector that admits both values", [trail([selector({ field: "readOnly", equals: ["true", "false"] })])]],
+    ["reads and writes each selected by notEquals", [trail([selector({ field: "readOnly", notEquals: ["false"] }), selector({ field: "readOnly", notEquals: ["true"] })])]],
   ])("accepts %s", (_case, trails) => {
     expect(check([bucket(), ...trails])).toEqual([]);
   });

@@ -23,6 +23,7 @@ describe("eso-store-require-vault-kubernetes-auth: findings", () => {
   it.each([
     ["a store reading from AWS", STORE, store({ aws: { service: "SecretsManager" } }), [["policy", "spec.provider: reads from aws; team secrets come from Vault only"]]],
     ["a store with an empty provider", STORE, store({}), [["policy", "spec.provider: reads from no provider; team secrets come from Vault only"]]],
+    ["a store naming two providers, neither Vault", STORE, store({ aws: {}, gcpsm: {} }), [["policy", "spec.provider: reads from aws, gcpsm; team secrets come from Vault only"]]],
     ["a store over plain http", STORE, store({ vault: vaultSettings({ server: "http://vault.internal:8200" }) }),
       [["policy", 'spec.provider.vault.server: "http://vault.internal:8200" is not https; credentials would cross the network in clear text']]],
     ["a store with a static token", CLUSTER_STORE, store({ vault: vaultSettings({ auth: { tokenSecretRef: { name: "t", key: "token" } } }) }),
@@ -65,10 +66,18 @@ describe("eso-clustersecretstore-missing-conditions: findings", () => {
     ["no conditions", {}],
     ["a condition without any namespace limit", { conditions: [{}] }],
     ["an empty namespace list", { conditions: [{ namespaces: [] }] }],
-    ["an empty label selector", { conditions: [{ namespaceSelector: {} }] }],
-    ["a label selector with empty matchLabels and matchExpressions (selects everything)", { conditions: [{ namespaceSelector: { matchLabels: {}, matchExpressions: [] } }] }],
   ])("refuses %s", (_case, spec) => {
     expect(check(spec)).toEqual([["policy", OPEN]]);
+  });
+
+  const EMPTY_SELECTOR = (index: number) => `spec.conditions[${index}].namespaceSelector: an empty selector matches every namespace, and conditions are alternatives: any team's ExternalSecret can read what this store's identity can read; select namespaces by label or name`;
+  it.each([
+    ["an empty label selector", [{ namespaceSelector: {} }], 0],
+    ["a label selector with empty matchLabels and matchExpressions", [{ namespaceSelector: { matchLabels: {}, matchExpressions: [] } }], 0],
+    ["an empty label selector next to a limiting condition (any one condition admits)", [{ namespaces: ["vision"] }, { namespaceSelector: {} }], 1],
+    ["an empty label selector next to an unknown condition", [{ namespaces: UNKNOWN }, { namespaceSelector: { matchLabels: {} } }], 1],
+  ])("refuses %s, naming the entry", (_case, conditions, index) => {
+    expect(check({ conditions })).toEqual([["policy", EMPTY_SELECTOR(index)]]);
   });
 
   it.each([
@@ -92,6 +101,7 @@ describe("eso-clustersecretstore-missing-conditions: findings", () => {
   it.each([
     ["conditions", { conditions: UNKNOWN }, `spec.conditions: the namespace conditions ${LATER}`],
     ["the namespaces of a condition", { conditions: [{ namespaces: UNKNOWN }] }, `spec.conditions: part of the namespace conditions ${LATER}`],
+    ["a selector next to a limiting condition (it may select every namespace)", { conditions: [{ namespaces: ["vision"] }, { namespaceSelector: UNKNOWN }] }, `spec.conditions: part of the namespace conditions ${LATER}`],
   ])("reports unknown %s as advisory, not as an open store", (_case, spec, expected) => {
     expect(check(spec)).toEqual([["advisory", expected]]);
   });
@@ -157,6 +167,8 @@ describe("eso-externalsecret-require-vault-source: findings", () => {
     ["a Vault ClusterSecretStore, whatever the ExternalSecret's namespace", [storeResource(CLUSTER_STORE, "shared", { vault: vaultSettings() })], { secretStoreRef: { kind: "ClusterSecretStore", name: "shared" } }],
     ["a Vault store referenced per data entry", [vaultStore], { data: [{ secretKey: "k", remoteRef: { key: "x" }, sourceRef: { storeRef: { name: "vault" } } }] }],
     ["plain data entries, which read from the spec's store", [vaultStore], { secretStoreRef: { name: "vault" }, data: [{ secretKey: "k", remoteRef: { key: "x" } }] }],
+    ["the ClusterSecretStore referenced, not a SecretStore of the same name", [storeResource(STORE, "shared", { aws: {} }), storeResource(CLUSTER_STORE, "shared", { vault: vaultSettings() })],
+      { secretStoreRef: { kind: "ClusterSecretStore", name: "shared" } }],
   ])("accepts %s", (_case, stack, spec) => {
     expect(check([...stack, externalSecret(spec)])).toEqual([]);
   });

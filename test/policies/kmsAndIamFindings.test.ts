@@ -47,6 +47,7 @@ describe("kms-key-missing-rotation: exact findings", () => {
   it.each([
     ["one day over the default maximum", 366, {}, "rotates every 366 days, more than 365"],
     ["one day over a configured maximum", 91, { maxRotationPeriodDays: 90 }, "rotates every 91 days, more than 90"],
+    ["written as a string", "400", {}, "rotates every 400 days, more than 365"],
   ])("refuses a period %s", (_case, rotationPeriodInDays, config, text) => {
     expect(check({ enableKeyRotation: true, rotationPeriodInDays }, config)).toEqual([`rotationPeriodInDays: ${text}; lower rotationPeriodInDays`]);
   });

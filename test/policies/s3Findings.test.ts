@@ -82,6 +82,7 @@ describe("s3-encryption-disallow-non-kms: exact findings", () => {
     ["SSE-KMS with a customer key alias", [kmsRule("alias/ml-data")]],
     ["an alias that only ends like the AWS one", [kmsRule("alias/team-aws/s3")]],
     ["DSSE-KMS, which has no bucket keys", [byDefault({ sseAlgorithm: "aws:kms:dsse", kmsMasterKeyId: KEY_ARN })]],
+    ["DSSE-KMS with a bucket-key setting not known yet (DSSE ignores it)", [byDefault({ sseAlgorithm: "aws:kms:dsse", kmsMasterKeyId: KEY_ARN }, { bucketKeyEnabled: UNKNOWN })]],
   ])("accepts %s", (_case, rules) => {
     expect(check(rules)).toEqual([]);
   });
@@ -355,6 +356,7 @@ describe("s3-bucket-missing-tls-policy: exact findings", () => {
     ["a bucket-name wildcard that covers the bucket", { Resource: "arn:aws:s3:::dat?*" }],
     ["a wildcard inside the bucket name", { Resource: "arn:aws:s3:::d*a/*" }],
     ["a GovCloud ARN", { Resource: "arn:aws-us-gov:s3:::data/*" }],
+    ["a one-character wildcard inside the bucket name", { Resource: "arn:aws:s3:::d?ta/*" }],
     ["BoolIfExists (the key is always present)", { Condition: { BoolIfExists: { "aws:SecureTransport": "false" } } }],
     ["a lower-case operator and key, boolean false", { Condition: { bool: { "AWS:SecureTransport": false } } }],
     ["a value list containing false", { Condition: { Bool: { "aws:SecureTransport": ["true", "false"] } } }],
@@ -370,6 +372,8 @@ describe("s3-bucket-missing-tls-policy: exact findings", () => {
     ["a bucket whose name is a suffix of this one", { Resource: "arn:aws:s3:::ata/*" }],
     ["a bucket whose name differs by a dot", { Resource: "arn:aws:s3:::dat./*" }],
     ["one prefix of the objects", { Resource: "arn:aws:s3:::data/models/*" }],
+    ["objects under a wildcard directory", { Resource: "arn:aws:s3:::data/*/models" }],
+    ["a name prefix with a dot (a dot is not a wildcard)", { Resource: "arn:aws:s3:::data.*" }],
     ["a resource that is not an S3 ARN", { Resource: "arn:aws:kms:*" }],
     ["an inverted operator", { Condition: { StringNotEquals: { "aws:SecureTransport": "false" } } }],
     ["another boolean key", { Condition: { Bool: { "aws:ViaAWSService": "false" } } }],
@@ -393,11 +397,13 @@ describe("s3-bucket-missing-tls-policy: exact findings", () => {
     expect(messages(validateStack(RULE, bucketStack({ policy: { props: { bucket: "data", policy: "{not json" } } })))).toEqual([MISSING]);
   });
 
-  it("while the bucket name is unknown, a deny of every bucket's objects counts and a prefix does not", () => {
+  it("while the bucket name is unknown, a deny of any bucket's objects (all buckets or a bucket-name wildcard) counts and an object prefix does not", () => {
     const unnamed = (resource: string) => withStatements(tlsStatement("data", { Resource: resource })).map((item) =>
       item.type === BUCKET ? { ...item, props: {} } : { ...item, props: { ...item.props, bucket: UNKNOWN }, dependsOn: { bucket: ["data"] } });
     expect(validateStack(RULE, unnamed("arn:aws:s3:::*/*"))).toEqual([]);
     expect(validateStack(RULE, unnamed("*"))).toEqual([]);
+    expect(validateStack(RULE, unnamed("arn:aws:s3:::*"))).toEqual([]);
+    expect(validateStack(RULE, unnamed("arn:aws:s3:::ml-*/*"))).toEqual([]);
     expect(messages(validateStack(RULE, unnamed("arn:aws:s3:::*/models/*")))).toEqual([expect.stringContaining("has no bucket policy denying aws:SecureTransport=false")]);
   });
 

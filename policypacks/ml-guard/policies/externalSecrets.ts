@@ -16,6 +16,11 @@ const esoKind = (type: string): string | undefined => {
   return parsed && (parsed.group === ESO_GROUP || parsed.group === GENERATOR_GROUP) ? parsed.kind : undefined;
 };
 
+/** Whether a label selector narrows the namespaces it matches (an empty one matches them all). */
+function selectorLimits(selector: Record<string, unknown>): boolean {
+  return Object.keys(asRecord(selector.matchLabels)).length > 0 || asArray(selector.matchExpressions).length > 0;
+}
+
 /** Findings for a Vault provider block: https, and Kubernetes auth through a short-lived service account token. */
 function vaultProviderFindings(provider: unknown, path: string): Finding[] {
   if (isUnknown(provider)) return [unverified(path, "the provider")];
@@ -34,7 +39,7 @@ function vaultFindings(settings: unknown, path: string): Finding[] {
   else if (!(asString(server) ?? "").toLowerCase().startsWith("https://")) findings.push(violation(`${path}.server`, `${JSON.stringify(server)} is not https; credentials would cross the network in clear text`));
   const auth = asRecord(vault.auth);
   const methods = Object.keys(auth);
-  if (vault.tokenSecretRef !== undefined || methods.includes("tokenSecretRef")) {
+  if (methods.includes("tokenSecretRef")) {
     findings.push(violation(`${path}.auth.tokenSecretRef`, "authenticates with a static Vault token kept in a Secret; use Kubernetes auth with the team's service account"));
   } else if (!methods.includes("kubernetes")) {
     findings.push(violation(`${path}.auth`, `authenticates with ${methods.join(", ") || "nothing"}; use Kubernetes auth with the team's service account`));
@@ -72,13 +77,13 @@ const clusterStoreConditions: ResourceValidationPolicy = {
     const conditions = spec.conditions;
     if (isUnknown(conditions)) findings.push(unverified("spec.conditions", "the namespace conditions"));
     else {
-      const limiting = asArray(conditions).filter((condition) => {
-        const entry = asRecord(condition);
-        // An empty label selector ({} or {matchLabels: {}}) selects every namespace.
-        const selector = asRecord(entry.namespaceSelector);
-        return asArray(entry.namespaces).length > 0 || asArray(entry.namespaceRegexes).length > 0 || Object.keys(asRecord(selector.matchLabels)).length > 0 || asArray(selector.matchExpressions).length > 0;
-      });
-      if (limiting.length === 0 && containsUnknown(conditions)) findings.push(unverified("spec.conditions", "part of the namespace conditions"));
+      const entries = asArray(conditions).map(asRecord);
+      // Conditions are alternatives: a namespace that matches any one of them may use the store, and an
+      // empty label selector ({} or {matchLabels: {}}) matches every namespace, whatever the other entries say.
+      const openEntry = entries.findIndex((entry) => isRecord(entry.namespaceSelector) && !containsUnknown(entry.namespaceSelector) && !selectorLimits(entry.namespaceSelector));
+      const limiting = entries.filter((entry) => asArray(entry.namespaces).length > 0 || asArray(entry.namespaceRegexes).length > 0 || selectorLimits(asRecord(entry.namespaceSelector)));
+      if (openEntry >= 0) findings.push(violation(`spec.conditions[${openEntry}].namespaceSelector`, "an empty selector matches every namespace, and conditions are alternatives: any team's ExternalSecret can read what this store's identity can read; select namespaces by label or name"));
+      else if (containsUnknown(conditions)) findings.push(unverified("spec.conditions", "part of the namespace conditions"));
       else if (limiting.length === 0) findings.push(violation("spec.conditions", "the store serves every namespace: any team's ExternalSecret can read what this store's identity can read; limit it with conditions"));
     }
     const serviceAccount = asRecord(asRecord(asRecord(asRecord(asRecord(spec.provider).vault).auth).kubernetes).serviceAccountRef);

@@ -30,8 +30,8 @@ const keyRotation: ResourceValidationPolicy = {
     else if (props.enableKeyRotation !== true) findings.push(violation("enableKeyRotation", "automatic rotation is off; set enableKeyRotation: true"));
     const period = props.rotationPeriodInDays;
     if (isUnknown(period)) findings.push(unverified("rotationPeriodInDays", "the rotation period"));
-    // AWS rotates yearly when no period is given.
-    else if (typeof period === "number" && period > maximum) findings.push(violation("rotationPeriodInDays", `rotates every ${period} days, more than ${maximum}; lower rotationPeriodInDays`));
+    // AWS rotates yearly when no period is given (Number(undefined) is NaN); a numeric string counts as its number.
+    else if (Number(period) > maximum) findings.push(violation("rotationPeriodInDays", `rotates every ${Number(period)} days, more than ${maximum}; lower rotationPeriodInDays`));
     reportFindings(reportViolation, findings);
   },
   remediateResource: (args) => {
