@@ -145,3 +145,16 @@ export function podTemplatesOf(type: string, props: Record<string, unknown>): Po
   }
   return [];
 }
+
+/** Whether a label selector has no matchLabels and no matchExpressions, so it matches everything (a missing one counts as empty). */
+export function labelSelectorIsEmpty(selector: unknown): boolean {
+  const record = asRecord(selector);
+  return Object.keys(asRecord(record.matchLabels)).length === 0 && asArray(record.matchExpressions).length === 0;
+}
+
+/** Whether a label selector is given and empty (matches everything); undefined when it, or its parts, are unknown until apply. */
+export function givenSelectorIsEmpty(selector: unknown): boolean | undefined {
+  const record = asRecord(selector);
+  if ([selector, record.matchLabels, record.matchExpressions].some(isUnknown)) return undefined;
+  return isRecord(selector) && labelSelectorIsEmpty(record);
+}

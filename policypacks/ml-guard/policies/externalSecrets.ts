@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describeSeconds, durationSeconds } from "../lib/durations";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
-import { parseKubernetesType } from "../lib/kubernetes";
+import { givenSelectorIsEmpty, labelSelectorIsEmpty, parseKubernetesType } from "../lib/kubernetes";
 import { namespaceName, objectName, withRawProps, type StackResource } from "../lib/stack";
 import { asArray, asRecord, asString, containsUnknown, isRecord, isUnknown, rawProps } from "../lib/values";
 import { VAULT } from "./vault";
@@ -15,11 +15,6 @@ const esoKind = (type: string): string | undefined => {
   const parsed = parseKubernetesType(type);
   return parsed && (parsed.group === ESO_GROUP || parsed.group === GENERATOR_GROUP) ? parsed.kind : undefined;
 };
-
-/** Whether a label selector narrows the namespaces it matches (an empty one matches them all). */
-function selectorLimits(selector: Record<string, unknown>): boolean {
-  return Object.keys(asRecord(selector.matchLabels)).length > 0 || asArray(selector.matchExpressions).length > 0;
-}
 
 /** Findings for a Vault provider block: https, and Kubernetes auth through a short-lived service account token. */
 function vaultProviderFindings(provider: unknown, path: string): Finding[] {
@@ -80,8 +75,8 @@ const clusterStoreConditions: ResourceValidationPolicy = {
       const entries = asArray(conditions).map(asRecord);
       // Conditions are alternatives: a namespace that matches any one of them may use the store, and an
       // empty label selector ({} or {matchLabels: {}}) matches every namespace, whatever the other entries say.
-      const openEntry = entries.findIndex((entry) => isRecord(entry.namespaceSelector) && !containsUnknown(entry.namespaceSelector) && !selectorLimits(entry.namespaceSelector));
-      const limiting = entries.filter((entry) => asArray(entry.namespaces).length > 0 || asArray(entry.namespaceRegexes).length > 0 || selectorLimits(asRecord(entry.namespaceSelector)));
+      const openEntry = entries.findIndex((entry) => givenSelectorIsEmpty(entry.namespaceSelector) === true);
+      const limiting = entries.filter((entry) => asArray(entry.namespaces).length > 0 || asArray(entry.namespaceRegexes).length > 0 || !labelSelectorIsEmpty(entry.namespaceSelector));
       if (openEntry >= 0) findings.push(violation(`spec.conditions[${openEntry}].namespaceSelector`, "an empty selector matches every namespace, and conditions are alternatives: any team's ExternalSecret can read what this store's identity can read; select namespaces by label or name"));
       else if (containsUnknown(conditions)) findings.push(unverified("spec.conditions", "part of the namespace conditions"));
       else if (limiting.length === 0) findings.push(violation("spec.conditions", "the store serves every namespace: any team's ExternalSecret can read what this store's identity can read; limit it with conditions"));

@@ -29,9 +29,10 @@ const keyRotation: ResourceValidationPolicy = {
     if (isUnknown(props.enableKeyRotation)) findings.push(unverified("enableKeyRotation", "key rotation"));
     else if (props.enableKeyRotation !== true) findings.push(violation("enableKeyRotation", "automatic rotation is off; set enableKeyRotation: true"));
     const period = props.rotationPeriodInDays;
-    if (isUnknown(period)) findings.push(unverified("rotationPeriodInDays", "the rotation period"));
     // AWS rotates yearly when no period is given (Number(undefined) is NaN); a numeric string counts as its number.
-    else if (Number(period) > maximum) findings.push(violation("rotationPeriodInDays", `rotates every ${Number(period)} days, more than ${maximum}; lower rotationPeriodInDays`));
+    const days = Number(period);
+    if (isUnknown(period)) findings.push(unverified("rotationPeriodInDays", "the rotation period"));
+    else if (days > maximum) findings.push(violation("rotationPeriodInDays", `rotates every ${days} days, more than ${maximum}; lower rotationPeriodInDays`));
     reportFindings(reportViolation, findings);
   },
   remediateResource: (args) => {

@@ -1,10 +1,10 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { DEFAULT_EXEMPT_NAMESPACES, exemptNamespacesSchema, type ExemptNamespacesConfig } from "../lib/config";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
-import { isKind } from "../lib/kubernetes";
+import { givenSelectorIsEmpty, isKind, labelSelectorIsEmpty } from "../lib/kubernetes";
 import { perSubjectStackRule } from "../lib/stackRule";
 import { dependsOnThrough, isInNamespace, namespaceName, objectName, ofKind, withRawProps, type StackResource } from "../lib/stack";
-import { asArray, asRecord, asString, containsUnknown, isRecord, isUnknown, rawProps } from "../lib/values";
+import { asArray, asRecord, asString, containsUnknown, isUnknown, rawProps } from "../lib/values";
 
 const PSA_ENFORCE = "pod-security.kubernetes.io/enforce";
 const GPU_QUOTA_KEYS = ["requests.nvidia.com/gpu", "requests.amd.com/gpu", "requests.gpu.intel.com/gpu"];
@@ -84,11 +84,9 @@ function deniesAll(policy: StackResource, direction: "Ingress" | "Egress"): bool
   const spec = asRecord(policy.props.spec);
   const rulesValue = spec[direction === "Ingress" ? "ingress" : "egress"];
   if (isUnknown(policy.props.spec) || [spec.podSelector, spec.policyTypes, rulesValue].some(containsUnknown)) return undefined;
-  const selector = asRecord(spec.podSelector);
-  const selectsAll = Object.keys(asRecord(selector.matchLabels)).length === 0 && asArray(selector.matchExpressions).length === 0;
   const declared = asArray(spec.policyTypes);
   const types = declared.length === 0 ? ["Ingress"] : declared;
-  return selectsAll && types.includes(direction) && asArray(rulesValue).length === 0;
+  return labelSelectorIsEmpty(spec.podSelector) && types.includes(direction) && asArray(rulesValue).length === 0;
 }
 
 const defaultDeny = namespaceGuardrail(
@@ -118,13 +116,6 @@ function prefixLength(cidr: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** Whether a label selector is given and empty (selects everything); undefined when unknown until apply. */
-function emptySelector(selector: unknown): boolean | undefined {
-  const record = asRecord(selector);
-  if ([selector, record.matchLabels, record.matchExpressions].some(isUnknown)) return undefined;
-  return isRecord(selector) && Object.keys(asRecord(record.matchLabels)).length === 0 && asArray(record.matchExpressions).length === 0;
-}
-
 function peerFindings(peers: unknown, path: string, direction: string, minPrefix: number): Finding[] {
   if (isUnknown(peers)) return [unverified(path, `the ${direction} peers`)];
   const list = asArray(peers);
@@ -134,8 +125,8 @@ function peerFindings(peers: unknown, path: string, direction: string, minPrefix
     const peerPath = `${path}[${index}]`;
     if (isUnknown(peer)) return [unverified(peerPath, `the ${direction} peer`)];
     // An empty namespace selector with no (or an empty) pod selector is every pod of every namespace.
-    const everyNamespace = emptySelector(entry.namespaceSelector);
-    const everyPod = entry.podSelector === undefined || emptySelector(entry.podSelector);
+    const everyNamespace = givenSelectorIsEmpty(entry.namespaceSelector);
+    const everyPod = entry.podSelector === undefined || givenSelectorIsEmpty(entry.podSelector);
     if (everyNamespace === true && everyPod === true) {
       return [violation(`${peerPath}.namespaceSelector`, `an empty namespaceSelector matches every pod of every namespace; select the namespaces by label`)];
     }

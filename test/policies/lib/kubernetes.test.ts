@@ -1,4 +1,4 @@
-import { describeContainer, isKind, kubernetesTypeToken, parseKubernetesType, podTemplatesOf, type ContainerView } from "../../../policypacks/ml-guard/lib/kubernetes";
+import { describeContainer, givenSelectorIsEmpty, isKind, labelSelectorIsEmpty, kubernetesTypeToken, parseKubernetesType, podTemplatesOf, type ContainerView } from "../../../policypacks/ml-guard/lib/kubernetes";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const podSpec = { containers: [{ name: "main", image: "registry.example.com/app@sha256:" + "a".repeat(64) }] };
@@ -129,5 +129,28 @@ describe("podTemplatesOf", () => {
   ])("template %j reports its unknown parts %j", (template, paths) => {
     const [view] = podTemplatesOf("kubernetes:apps/v1:Deployment", { spec: { template } });
     expect(view.unknownPaths).toEqual(paths);
+  });
+});
+
+describe("label selectors", () => {
+  it.each([
+    ["a missing selector", undefined, true],
+    ["{}", {}, true],
+    ["empty matchLabels and matchExpressions", { matchLabels: {}, matchExpressions: [] }, true],
+    ["a label", { matchLabels: { team: "vision" } }, false],
+    ["an expression", { matchExpressions: [{ key: "team", operator: "Exists" }] }, false],
+  ])("labelSelectorIsEmpty: %s", (_case, selector, expected) => {
+    expect(labelSelectorIsEmpty(selector)).toBe(expected);
+  });
+
+  it.each([
+    ["a missing selector (not given)", undefined, false],
+    ["{}", {}, true],
+    ["a label", { matchLabels: { team: "vision" } }, false],
+    ["an unknown selector", UNKNOWN, undefined],
+    ["unknown matchLabels", { matchLabels: UNKNOWN }, undefined],
+    ["unknown matchExpressions", { matchExpressions: UNKNOWN }, undefined],
+  ])("givenSelectorIsEmpty: %s", (_case, selector, expected) => {
+    expect(givenSelectorIsEmpty(selector)).toBe(expected);
   });
 });
