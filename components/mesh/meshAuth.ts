@@ -1,4 +1,3 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy" with { "resolution-mode": "import" };
 import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication" with { "resolution-mode": "import" };
@@ -6,8 +5,7 @@ import type { IRequestAuthentication } from "@kubernetes-models/istio/security.i
 import { customResource } from "../kubernetes/customResource";
 import type { Endpoint } from "../secrets/externalSecrets";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
-import { byNamespaceName, egressTo, tcp } from "../tenancy/namespaceDefaults";
-import { PlatformNamespace } from "../tenancy/platformNamespace";
+import { installIstio } from "./istioInstall";
 import { allowNothing, allowPeers, denyWithoutToken, jwtAuthentication, strictPeerAuthentication, workloadPrincipal, type JwtSettings } from "./istioObjects";
 
 export interface MeshInstall {
@@ -40,9 +38,6 @@ export interface MeshAuthArgs {
   teams: MeshTeam[];
 }
 
-const CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts";
-const ISTIOD_XDS_PORT = 15012;
-const ISTIOD_WEBHOOK_PORT = 15017;
 const servingPods = { [LABELS.workloadRole]: WORKLOAD_ROLES.serving };
 const trainingPods = { [LABELS.workloadRole]: WORKLOAD_ROLES.training };
 
@@ -65,7 +60,7 @@ export class MeshAuth extends pulumi.ComponentResource {
     const trustDomain = args.trustDomain ?? "cluster.local";
     this.gatewayPrincipal = workloadPrincipal(trustDomain, args.ingressNamespace, args.ingressGatewayServiceAccount);
     this.issuer = args.jwt.issuer;
-    this.controlPlane = args.install ? this.installIstio(name, rootNamespace, args.ingressNamespace, args.install) : [];
+    this.controlPlane = args.install ? installIstio(this, name, rootNamespace, args.ingressNamespace, args.install) : [];
     const afterControlPlane = { parent: this, dependsOn: this.controlPlane };
     const labels = { [LABELS.managedBy]: MANAGED_BY };
 
@@ -84,44 +79,5 @@ export class MeshAuth extends pulumi.ComponentResource {
       }, afterControlPlane);
     }
     this.registerOutputs({ gatewayPrincipal: this.gatewayPrincipal });
-  }
-
-  /** Istio base (CRDs), CNI (so sidecars need no privileged init container) and istiod, each pinned. */
-  private installIstio(name: string, namespace: string, ingressNamespace: string, install: MeshInstall): pulumi.Resource[] {
-    const controlPlane = new PlatformNamespace(`${name}-control-plane`, {
-      namespace,
-      environment: install.environment,
-      podSecurityVersion: install.podSecurityVersion,
-      cpu: "4",
-      memory: "8Gi",
-      networkPolicies: {
-        "allow-egress-api-server": egressTo(install.apiServer.cidr, install.apiServer.ports),
-        "allow-xds-from-mesh": {
-          podSelector: { matchLabels: { app: "istiod" } },
-          policyTypes: ["Ingress"],
-          ingress: [{
-            from: [{ namespaceSelector: { matchLabels: { "istio-injection": "enabled" } } }, { namespaceSelector: byNamespaceName(ingressNamespace) }],
-            ports: [tcp(ISTIOD_XDS_PORT)],
-          }],
-        },
-        "allow-webhook-from-api-server": {
-          podSelector: { matchLabels: { app: "istiod" } },
-          policyTypes: ["Ingress"],
-          ingress: [{ from: [{ ipBlock: { cidr: install.apiServer.cidr } }], ports: [tcp(ISTIOD_WEBHOOK_PORT)] }],
-        },
-      },
-    }, { parent: this });
-    const release = (component: string, chart: string, releaseNamespace: pulumi.Input<string>, values: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
-      new k8s.helm.v3.Release(`${name}-${component}`, {
-        chart, version: install.istioVersion, repositoryOpts: { repo: CHART_REPOSITORY }, namespace: releaseNamespace, values, atomic: true,
-      }, { parent: this, dependsOn });
-    const base = release("base", "base", controlPlane.namespaceName, { defaultRevision: "default" }, [controlPlane]);
-    // The CNI node agent needs host access, so it runs in kube-system, which Pod Security leaves privileged.
-    const cni = release("cni", "cni", "kube-system", { cni: { excludeNamespaces: ["kube-system"] } }, [base]);
-    const istiod = release("istiod", "istiod", controlPlane.namespaceName, {
-      pilot: { cni: { enabled: true }, resources: { requests: { cpu: "500m", memory: "2Gi" } } },
-      meshConfig: { accessLogFile: "/dev/stdout", outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } },
-    }, [cni]);
-    return [controlPlane, base, cni, istiod];
   }
 }

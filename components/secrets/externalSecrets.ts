@@ -5,8 +5,7 @@ import type { ISecretStore } from "@kubernetes-models/external-secrets/external-
 import type { IVaultDynamicSecret } from "@kubernetes-models/external-secrets/generators.external-secrets.io/v1alpha1/VaultDynamicSecret" with { "resolution-mode": "import" };
 import { customResource } from "../kubernetes/customResource";
 import { LABELS, MANAGED_BY } from "../tenancy/labels";
-import { byNamespaceName, egressTo, tcp } from "../tenancy/namespaceDefaults";
-import { PlatformNamespace } from "../tenancy/platformNamespace";
+import { installOperator } from "./esoOperator";
 import { generatedExternalSecret, refreshSecondsFor, secretStore, vaultDynamicSecret } from "./esoObjects";
 import type { TeamVaultPaths } from "./vaultAccess";
 
@@ -45,34 +44,6 @@ export interface ExternalSecretsArgs {
 
 /** The service account, in each team namespace, that External Secrets authenticates to Vault as. */
 export const SECRETS_SYNC_SERVICE_ACCOUNT = "secrets-sync";
-const CHART_REPOSITORY = "https://charts.external-secrets.io";
-const WEBHOOK_PORT = 10250;
-
-const hardenedContainer = {
-  enabled: true,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  runAsUser: 1000,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-};
-const smallResources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
-
-/** Chart values: restricted security contexts and resources for every component; only namespaced stores. */
-function operatorValues() {
-  const component = { securityContext: hardenedContainer, podSecurityContext: { enabled: true, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, resources: smallResources };
-  return {
-    installCRDs: true,
-    ...component,
-    webhook: { ...component, port: WEBHOOK_PORT },
-    certController: component,
-    // Teams use namespaced SecretStores; cluster-wide stores are the cross-tenant hole, so the operator ignores them.
-    processClusterStore: false,
-    processClusterExternalSecret: false,
-    processPushSecret: false,
-  };
-}
 
 /**
  * External Secrets delivering Vault credentials into team namespaces: optionally the operator itself
@@ -86,7 +57,7 @@ export class ExternalSecrets extends pulumi.ComponentResource {
 
   constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-ml:secrets:ExternalSecrets", name, {}, opts);
-    const operator = args.install ? this.installOperator(name, args.install) : undefined;
+    const operator = args.install ? installOperator(this, name, args.install) : undefined;
     const audience = args.vaultAudience ?? "vault";
 
     for (const team of args.teams) {
@@ -114,38 +85,5 @@ export class ExternalSecrets extends pulumi.ComponentResource {
       }
     }
     this.registerOutputs({ secretNames: this.secretNames });
-  }
-
-  private installOperator(name: string, install: OperatorInstall): k8s.helm.v3.Release {
-    const webhookPods = { matchLabels: { "app.kubernetes.io/name": "external-secrets-webhook" } };
-    const namespace = new PlatformNamespace(`${name}-operator`, {
-      namespace: install.namespace,
-      environment: install.environment,
-      podSecurityVersion: install.podSecurityVersion,
-      cpu: "2",
-      memory: "2Gi",
-      networkPolicies: {
-        "allow-egress-api-server": egressTo(install.apiServer.cidr, install.apiServer.ports),
-        "allow-egress-vault": egressTo(install.vaultEndpoint.cidr, install.vaultEndpoint.ports),
-        "allow-webhook-from-api-server": {
-          podSelector: webhookPods,
-          policyTypes: ["Ingress"],
-          ingress: [{ from: [{ ipBlock: { cidr: install.apiServer.cidr } }], ports: [tcp(WEBHOOK_PORT)] }],
-        },
-        "allow-metrics-from-monitoring": {
-          podSelector: {},
-          policyTypes: ["Ingress"],
-          ingress: [{ from: [{ namespaceSelector: byNamespaceName("monitoring") }], ports: [tcp(8080)] }],
-        },
-      },
-    }, { parent: this });
-    return new k8s.helm.v3.Release(`${name}-operator`, {
-      chart: "external-secrets",
-      version: install.chartVersion,
-      repositoryOpts: { repo: CHART_REPOSITORY },
-      namespace: namespace.namespaceName,
-      values: operatorValues(),
-      atomic: true,
-    }, { parent: this, dependsOn: [namespace] });
   }
 }

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { creationStatements, revocationStatements, teamSchema, teamVaultPolicy } from "./vaultDocuments";
+import { creationStatements, revocationStatements, teamSchema } from "./databaseStatements";
+import { teamVaultPolicy } from "./vaultDocuments";
 import { teamDataPolicy, vaultTrustPolicy, type TeamBucket } from "./teamDataAccess";
 
 export interface VaultTeam {

@@ -1,37 +1,7 @@
-/**
- * Texts Vault and PostgreSQL are given for each team: the team's Vault policy (HCL) and the SQL that
- * creates and revokes its database users. Pure functions, reviewed and tested on their own.
- */
+/** The Vault policy texts (HCL) each team identity is given. Pure functions, reviewed and tested on their own. */
 
 /** A Vault policy granting read on exactly the given paths: no globs, no sudo, nothing else. */
 export function teamVaultPolicy(team: string, readablePaths: string[]): string {
   const blocks = readablePaths.map((path) => `path "${path}" {\n  capabilities = ["read"]\n}`);
   return [`# Team ${team}: its own dynamic credentials and secrets, read-only.`, ...blocks].join("\n\n") + "\n";
-}
-
-/** PostgreSQL schema that holds a team's tables, e.g. `team_vision`. */
-export const teamSchema = (team: string) => `team_${team.replace(/-/g, "_")}`;
-
-const quoted = (identifier: string) => `"${identifier}"`;
-
-/** A login role valid until the lease ends, with data access to the team's schema only. */
-export function creationStatements(database: string, schema: string): string[] {
-  return [
-    `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
-    `GRANT CONNECT ON DATABASE ${quoted(database)} TO "{{name}}";`,
-    `GRANT USAGE ON SCHEMA ${quoted(schema)} TO "{{name}}";`,
-    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${quoted(schema)} TO "{{name}}";`,
-    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${quoted(schema)} TO "{{name}}";`,
-  ];
-}
-
-/** Revokes everything the creation statements granted, then drops the role. */
-export function revocationStatements(database: string, schema: string): string[] {
-  return [
-    `REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA ${quoted(schema)} FROM "{{name}}";`,
-    `REVOKE ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA ${quoted(schema)} FROM "{{name}}";`,
-    `REVOKE USAGE ON SCHEMA ${quoted(schema)} FROM "{{name}}";`,
-    `REVOKE CONNECT ON DATABASE ${quoted(database)} FROM "{{name}}";`,
-    `DROP ROLE IF EXISTS "{{name}}";`,
-  ];
 }
