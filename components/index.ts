@@ -6,8 +6,12 @@ export { TeamNamespace, type TeamNamespaceArgs, type TeamQuota, type ContainerDe
 export { PlatformNamespace, type PlatformNamespaceArgs } from "./tenancy/platformNamespace";
 export type { EgressTarget } from "./tenancy/networkPolicies";
 export { LABELS, WORKLOAD_ROLES } from "./tenancy/labels";
-export { VaultAccess, type VaultAccessArgs, type VaultTeam, type VaultDatabaseArgs, type VaultAwsArgs, type TeamVaultPaths } from "./secrets/vaultAccess";
-export { ExternalSecrets, SECRETS_SYNC_SERVICE_ACCOUNT, type ExternalSecretsArgs, type ExternalSecretsTeam, type OperatorInstall, type Endpoint } from "./secrets/externalSecrets";
+export {
+  VaultAccess, SECRETS_SYNC_SERVICE_ACCOUNT, type VaultAccessArgs, type VaultTeam, type VaultDatabaseArgs, type VaultTopology, type TeamVaultPaths, type IdentityVaultAccess, type VaultCredential,
+} from "./secrets/vaultAccess";
+export { TeamAwsRoles, type TeamAwsRolesArgs } from "./identity/teamAwsRoles";
+export type { OidcProvider, TeamBuckets, TeamBucket } from "./secrets/teamDataAccess";
+export { ExternalSecrets, type ExternalSecretsArgs, type ExternalSecretsTeam, type OperatorInstall, type Endpoint } from "./secrets/externalSecrets";
 export { MeshAuth, type MeshAuthArgs, type MeshInstall, type MeshTeam } from "./mesh/meshAuth";
 export type { JwtSettings } from "./mesh/istioObjects";
 export { ModelEndpoint, type ModelEndpointArgs } from "./serving/modelEndpoint";

@@ -71,6 +71,9 @@ function relationProblems(config: PlatformConfig, isSecretKey: (field: string) =
   if (config.databasePassword !== undefined && !config.vault?.database) {
     problems.push(`${keyName(["databasePassword"])}: is set but ${keyName(["vault"])}.database is not configured`);
   }
+  if (config.vault?.topology === "external" && config.vault.kubernetesCaCert === undefined) {
+    problems.push(`${keyName(["vault"])}.kubernetesCaCert: is required when ${keyName(["vault"])}.topology is external: Vault outside the cluster has no pod CA to verify the API server with`);
+  }
   if (config.externalSecrets && !config.vault) {
     problems.push(`${keyName(["externalSecrets"])}: needs ${keyName(["vault"])}: the stores read from Vault`);
   }

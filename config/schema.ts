@@ -12,7 +12,7 @@ const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
 const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[^\s]*)?$/i;
-const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const IAM_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+(\/[\w.-]+)*$/i;
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
 const dnsLabel = (maxLength: number) =>
@@ -123,22 +123,16 @@ const databaseSchema = ttlPair({
   port: z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535").default(5432),
   /** Database name. */
   name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lower case)").default("mlflow"),
-  /** The user Vault connects as to create team users; its password is the secret key databasePassword. */
+  /** The management user Vault connects as; its bootstrap password is the secret key databasePassword, rotated by Vault at once. */
   username: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lower case)"),
+  /** Bump to send a new databasePassword to Vault (write-only; Vault rotates it again right away). */
+  passwordVersion: z.number().int("must be a whole number").min(1, "must be at least 1").default(1),
   sslMode: z.enum(["verify-full", "verify-ca", "require"]).default("verify-full"),
   /** Let Vault connect when the connection is configured; turn off for offline runs. */
   verifyConnection: z.boolean().default(true),
-  /** Lease of a team's database credentials. */
-  credentialTtlSeconds: seconds(300, 14400).default(3600),
-  credentialMaxTtlSeconds: seconds(300, 86400).default(14400),
-}, "credentialTtlSeconds", "credentialMaxTtlSeconds");
-
-const vaultAwsSchema = ttlPair({
-  /** The IAM role the Vault server runs as: the only principal team data roles trust. */
-  vaultPrincipalArn: z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN"),
-  /** STS credentials live at least 15 minutes (AWS minimum) and at most an hour here. */
-  credentialTtlSeconds: seconds(900, 3600).default(900),
-  credentialMaxTtlSeconds: seconds(900, 43200).default(3600),
+  /** Lease of a team's database users; at least 10 minutes, so each is replaced well before it ends. */
+  credentialTtlSeconds: seconds(600, 14400).default(3600),
+  credentialMaxTtlSeconds: seconds(600, 86400).default(14400),
 }, "credentialTtlSeconds", "credentialMaxTtlSeconds");
 
 const vaultSchema = ttlPair({
@@ -146,11 +140,15 @@ const vaultSchema = ttlPair({
   address: z.string().regex(HTTPS_URL, "must be an https:// URL"),
   /** Mount path of the Kubernetes auth method. */
   authPath: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a simple path segment").default("kubernetes"),
+  /** Where Vault runs: in the cluster (reviews tokens with its own pod identity) or outside it (a dedicated token reviewer). */
+  topology: z.enum(["in-cluster", "external"]).default("in-cluster"),
   /** The Kubernetes API server Vault calls for TokenReview. */
   kubernetesHost: z.string().regex(HTTPS_URL, "must be an https:// URL"),
-  /** PEM CA of the Kubernetes API server; omit when Vault runs in the cluster. */
+  /** PEM CA of the Kubernetes API server; required when Vault runs outside the cluster. */
   kubernetesCaCert: z.string().startsWith("-----BEGIN CERTIFICATE-----", "must be a PEM certificate").optional(),
-  /** Service account token issuer, when the cluster's is not the default. */
+  /** Namespace of the token-reviewer service account created for an external Vault. */
+  tokenReviewerNamespace: dnsLabel(63).default("kube-system"),
+  /** Issuer tokens must carry; unset leaves the check to the TokenReview (EKS issuers are per-cluster OIDC URLs). */
   issuer: z.string().min(1, "must not be empty").optional(),
   /** Audience the projected service account tokens must carry. */
   audience: z.string().min(1, "must not be empty").default("vault"),
@@ -159,8 +157,20 @@ const vaultSchema = ttlPair({
   /** Where the file audit device writes, on the Vault server. */
   auditLogPath: z.string().regex(/^\/[\w./-]+$/, "must be an absolute file path").default("/vault/audit/vault-audit.log"),
   database: databaseSchema.optional(),
-  aws: vaultAwsSchema.optional(),
 }, "tokenTtlSeconds", "tokenMaxTtlSeconds");
+
+const awsWorkloadIdentitySchema = z.strictObject({
+  /** The cluster's IAM OIDC provider (EKS creates its issuer; register it in IAM). */
+  oidcProviderArn: z.string().regex(IAM_OIDC_PROVIDER_ARN, "must be an IAM OIDC provider ARN such as arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE"),
+  /** The service account issuer, as in the tokens' iss claim (EKS: https://oidc.eks.<region>.amazonaws.com/id/<id>). */
+  issuerUrl: z.string().regex(HTTPS_URL, "must be an https:// URL"),
+  /** Longest STS session a pod's SDK may request (IAM allows 1-12 h). */
+  sessionDurationSeconds: seconds(3600, 43200).default(3600),
+}).superRefine((value, ctx) => {
+  if (!value.oidcProviderArn.endsWith(`:oidc-provider/${value.issuerUrl.replace(/^https:\/\//, "")}`)) {
+    ctx.addIssue({ code: "custom", path: ["oidcProviderArn"], input: value.oidcProviderArn, message: `must be the provider of issuerUrl (${value.issuerUrl}): the roles would trust another issuer` });
+  }
+});
 
 const externalSecretsSchema = z.strictObject({
   /** Install the External Secrets Operator with Helm; false when the cluster already runs one. */
@@ -329,8 +339,10 @@ export const platformConfigSchema = z.strictObject({
     ),
   storage: storageSchema.prefault({}),
   kubernetes: kubernetesSchema.prefault({}),
-  /** Vault: Kubernetes auth, per-team policies and roles, dynamic database and AWS credentials. */
+  /** Vault: Kubernetes auth, per-identity policies and roles, dynamic database credentials. */
   vault: vaultSchema.optional(),
+  /** AWS access of team pods: per team an IAM role for training and one for serving, assumed through IRSA. */
+  awsWorkloadIdentity: awsWorkloadIdentitySchema.optional(),
   /** External Secrets Operator delivering Vault credentials to team namespaces (needs vault). */
   externalSecrets: externalSecretsSchema.optional(),
   /** Istio: mTLS, JWT authentication and authorization for inference. */

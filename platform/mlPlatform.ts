@@ -1,6 +1,6 @@
 import {
   AdmissionPolicies, AuditTrail, EncryptedBucket, ExternalSecrets, kubernetesAuditPolicy, MeshAuth, ModelAlerts, ModelEndpoint,
-  SECRETS_SYNC_SERVICE_ACCOUNT, SignedImages, TeamNamespace, teamBucketPrefix, VaultAccess, type AuditPolicy,
+  SignedImages, TeamAwsRoles, TeamNamespace, teamBucketPrefix, VaultAccess, type AuditPolicy,
 } from "@secure-ml-platform/components";
 import * as pulumi from "@pulumi/pulumi";
 import type { DataClassification, PlatformConfig } from "../config/schema";
@@ -24,8 +24,10 @@ export interface TeamOutputs {
   servingServiceAccount: pulumi.Output<string>;
   /** The team's key prefix in the datasets and model-artifacts buckets. */
   bucketPrefix: string;
-  /** Secrets External Secrets keeps fresh in the namespace (empty without Vault). */
-  credentialSecrets: string[];
+  /** Per service account (`training`, `serving`): Secrets External Secrets keeps fresh, to mount as files (empty without Vault). */
+  credentialSecrets: Record<string, string[]>;
+  /** IAM role per service account (`training`, `serving`) assumed through IRSA (empty without awsWorkloadIdentity). */
+  awsRoleArns: Record<string, pulumi.Output<string>>;
 }
 
 /** The most sensitive classification wins for storage shared by several teams. */
@@ -80,8 +82,20 @@ export class MlPlatform extends pulumi.ComponentResource {
     this.artifacts = dataBucket("model-artifacts", { objectLock: storage.artifactObjectLock });
 
     const k8s = args.kubernetes;
+    const teamBuckets = pulumi.all([this.datasets.bucketArn, this.datasets.keyArn, this.artifacts.bucketArn, this.artifacts.keyArn])
+      .apply(([datasetsArn, datasetsKey, artifactsArn, artifactsKey]) => ({ datasets: { bucketArn: datasetsArn, keyArn: datasetsKey }, artifacts: { bucketArn: artifactsArn, keyArn: artifactsKey } }));
     const namespaces: Record<string, TeamNamespace> = {};
     for (const team of args.teams) {
+      // The namespace is named after the team, so its IAM roles can name their service accounts before it exists.
+      const awsRoles = args.awsWorkloadIdentity && new TeamAwsRoles(`${name}-${team.name}-aws`, {
+        team: team.name,
+        namespace: team.name,
+        oidcProvider: { arn: args.awsWorkloadIdentity.oidcProviderArn, issuerUrl: args.awsWorkloadIdentity.issuerUrl },
+        buckets: teamBuckets,
+        region: args.awsRegion,
+        sessionDurationSeconds: args.awsWorkloadIdentity.sessionDurationSeconds,
+        tags: baseTags,
+      }, parent);
       const namespace = new TeamNamespace(team.name, {
         group: team.group,
         environment: args.environment,
@@ -96,6 +110,7 @@ export class MlPlatform extends pulumi.ComponentResource {
         servingPort: k8s.servingPort,
         egress: k8s.egress,
         requireSignedImages: args.supplyChain !== undefined,
+        awsRoleArns: awsRoles?.roleArns,
       }, parent);
       namespaces[team.name] = namespace;
       this.teams[team.name] = {
@@ -103,27 +118,20 @@ export class MlPlatform extends pulumi.ComponentResource {
         trainingServiceAccount: namespace.trainingServiceAccountName,
         servingServiceAccount: namespace.servingServiceAccountName,
         bucketPrefix: teamBucketPrefix(team.name),
-        credentialSecrets: [],
+        credentialSecrets: {},
+        awsRoleArns: awsRoles?.roleArns ?? {},
       };
     }
     if (args.vault) {
-      const vaultConfig = args.vault;
+      const { topology, kubernetesCaCert, tokenReviewerNamespace, database, ...vaultConfig } = args.vault;
       this.vault = new VaultAccess(`${name}-vault`, {
         environment: args.environment,
         ...vaultConfig,
-        teams: args.teams.map((team) => ({
-          name: team.name,
-          namespace: namespaces[team.name].namespaceName,
-          serviceAccounts: ["training", "serving", SECRETS_SYNC_SERVICE_ACCOUNT],
-          bucketPrefix: teamBucketPrefix(team.name),
-        })),
-        database: vaultConfig.database && args.databasePassword !== undefined ? { ...vaultConfig.database, password: args.databasePassword } : undefined,
-        aws: vaultConfig.aws && {
-          ...vaultConfig.aws,
-          region: args.awsRegion,
-          buckets: [this.datasets, this.artifacts].map((bucket) => pulumi.all([bucket.bucketArn, bucket.keyArn]).apply(([bucketArn, keyArn]) => ({ bucketArn, keyArn }))),
-          tags: baseTags,
-        },
+        topology: topology === "external" && kubernetesCaCert !== undefined
+          ? { kind: "external", kubernetesCaCert, reviewerNamespace: tokenReviewerNamespace }
+          : { kind: "in-cluster" },
+        teams: args.teams.map((team) => ({ name: team.name, namespace: namespaces[team.name].namespaceName })),
+        database: database && args.databasePassword !== undefined ? { ...database, password: args.databasePassword } : undefined,
       }, parent);
       if (args.externalSecrets) {
         const eso = args.externalSecrets;

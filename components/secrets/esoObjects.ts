@@ -46,8 +46,8 @@ export function vaultDynamicSecret(login: VaultLogin, path: string): WithoutMeta
 }
 
 /**
- * An ExternalSecret that materialises a generator's credentials as a Secret it owns, renewed before
- * the lease runs out (the generator never revokes leases, so they must expire on their own).
+ * An ExternalSecret that materialises a generator's credentials as a Secret it owns, replaced before
+ * the lease runs out (the generator renews and revokes nothing: each lease ends on its own).
  */
 export function generatedExternalSecret(generatorName: string, targetSecret: string, refreshSeconds: number): WithoutMetadata<IExternalSecret> {
   return {
@@ -61,5 +61,11 @@ export function generatedExternalSecret(generatorName: string, targetSecret: str
   };
 }
 
-/** Refresh at three quarters of the lease, so a fresh credential is in place before the old one expires. */
-export const refreshSecondsFor = (leaseTtlSeconds: number) => Math.floor(leaseTtlSeconds * 0.75);
+/**
+ * How long before a lease ends its replacement must be issued: the ESO controller may run a minute
+ * late, the kubelet may take two more to update the mounted file, and a minute is kept to spare.
+ */
+export const REFRESH_HEADROOM_SECONDS = 240;
+
+/** Refresh at three quarters of the lease, and never later than the headroom before it ends. */
+export const refreshSecondsFor = (leaseTtlSeconds: number) => Math.min(Math.floor(leaseTtlSeconds * 0.75), leaseTtlSeconds - REFRESH_HEADROOM_SECONDS);

@@ -6,8 +6,8 @@ import type { IVaultDynamicSecret } from "@kubernetes-models/external-secrets/ge
 import { customResource } from "../kubernetes/customResource";
 import { LABELS, MANAGED_BY } from "../tenancy/labels";
 import { installOperator } from "./esoOperator";
-import { generatedExternalSecret, refreshSecondsFor, secretStore, vaultDynamicSecret } from "./esoObjects";
-import type { TeamVaultPaths } from "./vaultAccess";
+import { generatedExternalSecret, refreshSecondsFor, secretStore, vaultDynamicSecret, type VaultLogin } from "./esoObjects";
+import { SECRETS_SYNC_SERVICE_ACCOUNT, type IdentityVaultAccess, type TeamVaultPaths } from "./vaultAccess";
 
 export interface Endpoint {
   cidr: string;
@@ -42,18 +42,16 @@ export interface ExternalSecretsArgs {
   teams: ExternalSecretsTeam[];
 }
 
-/** The service account, in each team namespace, that External Secrets authenticates to Vault as. */
-export const SECRETS_SYNC_SERVICE_ACCOUNT = "secrets-sync";
-
 /**
  * External Secrets delivering Vault credentials into team namespaces: optionally the operator itself
- * (Helm, pinned, hardened, in a locked-down namespace), and per team a SecretStore that logs in to
- * Vault as the team's own service account and role, VaultDynamicSecret generators for the team's
- * database and AWS credentials, and ExternalSecrets that refresh them before their leases end.
+ * (Helm, pinned, hardened, in a locked-down namespace), and per team a SecretStore that reads the
+ * team's static secrets as its secrets-sync account and role, and for each workload identity
+ * (training, serving) VaultDynamicSecret generators that log in as that identity's own account and
+ * role, with ExternalSecrets that replace each credential well before its lease ends.
  */
 export class ExternalSecrets extends pulumi.ComponentResource {
-  /** Per team: the names of the Secrets the ExternalSecrets maintain. */
-  readonly secretNames: Record<string, string[]> = {};
+  /** Per team and workload service account: the names of the credential Secrets the ExternalSecrets maintain. */
+  readonly secretNames: Record<string, Record<string, string[]>> = {};
 
   constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-ml:secrets:ExternalSecrets", name, {}, opts);
@@ -68,20 +66,25 @@ export class ExternalSecrets extends pulumi.ComponentResource {
         metadata: metadata(SECRETS_SYNC_SERVICE_ACCOUNT),
         automountServiceAccountToken: false,
       }, { parent: this });
-      const login = { server: args.vaultAddress, authPath: args.vaultAuthPath, role: team.vault.authRole, serviceAccount: SECRETS_SYNC_SERVICE_ACCOUNT, audience };
       const afterAccount = { ...inTeam, dependsOn: [...inTeam.dependsOn, serviceAccount] };
+      const loginAs = (identity: IdentityVaultAccess): VaultLogin =>
+        ({ server: args.vaultAddress, authPath: args.vaultAuthPath, role: identity.authRole, serviceAccount: identity.serviceAccount, audience });
 
-      customResource<ISecretStore>(`${name}-${team.name}-store`, { ...secretStore(login, team.vault.kvMount), metadata: metadata("vault") }, afterAccount);
-      this.secretNames[team.name] = [];
-      for (const credential of team.vault.credentials) {
-        customResource<IVaultDynamicSecret>(`${name}-${team.name}-${credential.name}-generator`, {
-          ...vaultDynamicSecret(login, credential.path), metadata: metadata(credential.name),
-        }, afterAccount);
-        const secretName = `${credential.name}-credentials`;
-        customResource<IExternalSecret>(`${name}-${team.name}-${credential.name}`, {
-          ...generatedExternalSecret(credential.name, secretName, refreshSecondsFor(credential.leaseTtlSeconds)), metadata: metadata(secretName),
-        }, afterAccount);
-        this.secretNames[team.name].push(secretName);
+      customResource<ISecretStore>(`${name}-${team.name}-store`, { ...secretStore(loginAs(team.vault.secretsSync), team.vault.kvMount), metadata: metadata("vault") }, afterAccount);
+      this.secretNames[team.name] = {};
+      // Each workload's credentials are requested with that workload's own service account and Vault role.
+      for (const identity of team.vault.workloads) {
+        const secretNames: string[] = (this.secretNames[team.name][identity.serviceAccount] = []);
+        for (const credential of identity.credentials) {
+          customResource<IVaultDynamicSecret>(`${name}-${team.name}-${credential.name}-generator`, {
+            ...vaultDynamicSecret(loginAs(identity), credential.path), metadata: metadata(credential.name),
+          }, inTeam);
+          const secretName = `${credential.name}-credentials`;
+          customResource<IExternalSecret>(`${name}-${team.name}-${credential.name}`, {
+            ...generatedExternalSecret(credential.name, secretName, refreshSecondsFor(credential.leaseTtlSeconds)), metadata: metadata(secretName),
+          }, inTeam);
+          secretNames.push(secretName);
+        }
       }
     }
     this.registerOutputs({ secretNames: this.secretNames });

@@ -12,3 +12,6 @@ export const LABELS = {
 
 export const WORKLOAD_ROLES = { training: "training", serving: "serving" } as const;
 export const MANAGED_BY = "secure-ml-platform";
+
+/** Annotation the EKS Pod Identity Webhook reads to give a service account's pods web-identity (IRSA) credentials. */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";

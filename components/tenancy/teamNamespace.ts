@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SIGSTORE_INCLUDE_LABEL } from "../supplychain/signedImages";
-import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "./labels";
+import { IRSA_ROLE_ANNOTATION, LABELS, MANAGED_BY, WORKLOAD_ROLES } from "./labels";
 import { restrictedPodSecurityLabels } from "./namespaceDefaults";
 import { teamNetworkPolicies, type EgressTarget } from "./networkPolicies";
 
@@ -53,6 +53,8 @@ export interface TeamNamespaceArgs {
   egress?: EgressTarget[];
   /** Opt the namespace into the Sigstore policy-controller's signature verification. Default false. */
   requireSignedImages?: boolean;
+  /** IAM roles the training and serving service accounts assume through IRSA (TeamAwsRoles). Default none. */
+  awsRoleArns?: Partial<Record<"training" | "serving", pulumi.Input<string>>>;
 }
 
 /** Kubeflow training and KServe resources a team manages itself. */
@@ -135,9 +137,13 @@ export class TeamNamespace extends pulumi.ComponentResource {
       },
     }, inNamespace);
 
-    const serviceAccount = (role: string) =>
+    const serviceAccount = (role: "training" | "serving") =>
       new k8s.core.v1.ServiceAccount(`${name}-${role}-sa`, {
-        metadata: { ...metadata(role), labels: { ...commonLabels, [LABELS.workloadRole]: role } },
+        metadata: {
+          ...metadata(role),
+          labels: { ...commonLabels, [LABELS.workloadRole]: role },
+          ...(args.awsRoleArns?.[role] !== undefined ? { annotations: { [IRSA_ROLE_ANNOTATION]: args.awsRoleArns[role] } } : {}),
+        },
         // Pods that need the API opt in on their own spec; Vault auth uses projected tokens with an audience.
         automountServiceAccountToken: false,
       }, inNamespace);

@@ -1,14 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
+import { credentialFiles } from "../kubernetes/credentialFiles";
 import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from "../kubernetes/securityContexts";
-
-/** A Secret key exposed to the training container as an environment variable. */
-export interface SecretEnv {
-  env: string;
-  secret: string;
-  key: string;
-}
 
 export interface TrainingJobArgs {
   team: string;
@@ -24,8 +18,12 @@ export interface TrainingJobArgs {
   memory?: string;
   /** GPUs per replica. Default 0. */
   gpu?: number;
-  /** Credentials from the Secrets External Secrets maintains (e.g. mlflow-db-credentials, aws-credentials). */
-  secretEnv?: SecretEnv[];
+  /**
+   * Credential Secrets External Secrets keeps fresh (e.g. mlflow-db-training-credentials), mounted
+   * read-only at /var/run/secrets/mlops/<secret>/<key>. Read them at each new connection. AWS access
+   * needs none: the training service account assumes its IAM role through IRSA.
+   */
+  credentialSecrets?: pulumi.Input<string[]>;
   /** Keep the job suspended, as a template a team resumes with `kubectl patch`. Default true. */
   suspend?: boolean;
   /** Default `training`. */
@@ -40,7 +38,7 @@ const DEFAULTS = { workers: 1, cpu: "4", memory: "16Gi", gpu: 0, suspend: true, 
  * A distributed PyTorch training job (Kubeflow PyTorchJob) that passes every ml-guard rule by
  * construction: training ServiceAccount, restricted security context, read-only root (scratch and
  * /dev/shm as emptyDirs), digest-pinned image, Guaranteed resources with GPU limits, credentials only
- * through Secret references. Suspended by default: a template the team resumes.
+ * as mounted files. Suspended by default: a template the team resumes.
  */
 export class TrainingJob extends pulumi.ComponentResource {
   constructor(name: string, args: TrainingJobArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -49,6 +47,7 @@ export class TrainingJob extends pulumi.ComponentResource {
     const settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined)) } as typeof DEFAULTS & TrainingJobArgs;
     const labels = { [LABELS.workloadRole]: WORKLOAD_ROLES.training, [LABELS.team]: args.team, [LABELS.managedBy]: MANAGED_BY };
     const amounts: Record<string, string> = { cpu: settings.cpu, memory: settings.memory, ...(settings.gpu > 0 ? { "nvidia.com/gpu": String(settings.gpu) } : {}) };
+    const credentials = pulumi.output(args.credentialSecrets ?? []).apply(credentialFiles);
     const replica = (replicas: number) => ({
       replicas,
       restartPolicy: "OnFailure",
@@ -64,13 +63,12 @@ export class TrainingJob extends pulumi.ComponentResource {
             image: args.image,
             command: args.command,
             ports: [{ name: "rendezvous", containerPort: settings.port, protocol: "TCP" }],
-            env: (args.secretEnv ?? []).map((entry) => ({ name: entry.env, valueFrom: { secretKeyRef: { name: entry.secret, key: entry.key } } })),
             resources: { requests: amounts, limits: amounts },
             securityContext: CONTAINER_SECURITY_CONTEXT,
-            volumeMounts: [{ name: "scratch", mountPath: "/tmp" }, { name: "shm", mountPath: "/dev/shm" }],
+            volumeMounts: credentials.volumeMounts.apply((mounts) => [{ name: "scratch", mountPath: "/tmp" }, { name: "shm", mountPath: "/dev/shm" }, ...mounts]),
           }],
           // NCCL needs more shared memory than the runtime's default 64 MiB.
-          volumes: [{ name: "scratch", emptyDir: {} }, { name: "shm", emptyDir: { medium: "Memory", sizeLimit: "8Gi" } }],
+          volumes: credentials.volumes.apply((volumes) => [{ name: "scratch", emptyDir: {} }, { name: "shm", emptyDir: { medium: "Memory", sizeLimit: "8Gi" } }, ...volumes]),
         },
       },
     });

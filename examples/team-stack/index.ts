@@ -8,7 +8,8 @@ interface PlatformTeam {
   trainingServiceAccount: string;
   servingServiceAccount: string;
   bucketPrefix: string;
-  credentialSecrets: string[];
+  /** Per service account: the credential Secrets the platform keeps fresh. */
+  credentialSecrets: Record<string, string[] | undefined>;
 }
 
 const config = loadTeamStackConfig();
@@ -34,14 +35,9 @@ new TrainingJob(config.training.name, {
   ...config.training,
   team: config.team,
   namespace: team.namespace,
-  // Short-lived credentials that External Secrets keeps fresh from Vault (see the platform README).
-  secretEnv: [
-    { env: "MLFLOW_DB_USERNAME", secret: "mlflow-db-credentials", key: "username" },
-    { env: "MLFLOW_DB_PASSWORD", secret: "mlflow-db-credentials", key: "password" },
-    { env: "AWS_ACCESS_KEY_ID", secret: "aws-credentials", key: "access_key" },
-    { env: "AWS_SECRET_ACCESS_KEY", secret: "aws-credentials", key: "secret_key" },
-    { env: "AWS_SESSION_TOKEN", secret: "aws-credentials", key: "security_token" },
-  ],
+  // The training identity's own database user, kept fresh by External Secrets and read as files at
+  // each new connection; S3 needs no credential here (the training service account assumes its IAM role).
+  credentialSecrets: team.credentialSecrets.apply((secrets) => secrets.training ?? []),
 });
 
 export const modelStorageUri = endpoint.storageUri;

@@ -17,10 +17,12 @@ const eso = new ExternalSecrets("eso", {
     name: "vision",
     namespace: "vision",
     vault: {
-      authRole: "dev-vision", kvMount: "ml-dev-kv", kvPath: "teams/vision",
-      credentials: [
-        { name: "mlflow-db", path: "ml-dev-database/creds/dev-vision", leaseTtlSeconds: 3600 },
-        { name: "aws", path: "ml-dev-aws/sts/dev-vision", leaseTtlSeconds: 900 },
+      secretsSync: { serviceAccount: "secrets-sync", authRole: "dev-vision-secrets-sync", credentials: [] },
+      kvMount: "ml-dev-kv",
+      kvPath: "teams/vision",
+      workloads: [
+        { serviceAccount: "training", authRole: "dev-vision-training", credentials: [{ name: "mlflow-db-training", path: "ml-dev-database/creds/dev-vision-training", leaseTtlSeconds: 3600 }] },
+        { serviceAccount: "serving", authRole: "dev-vision-serving", credentials: [{ name: "mlflow-db-serving", path: "ml-dev-database/creds/dev-vision-serving", leaseTtlSeconds: 900 }] },
       ],
     },
   }],
@@ -42,21 +44,30 @@ describe("ExternalSecrets", () => {
     expect(store).toMatchObject({ apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "vault", namespace: "vision" } });
     expect(store.spec.provider.vault).toEqual({
       server: "https://vault.internal:8200", path: "ml-dev-kv", version: "v2",
-      auth: { kubernetes: { mountPath: "kubernetes", role: "dev-vision", serviceAccountRef: { name: "secrets-sync", audiences: ["vault"] } } },
+      auth: { kubernetes: { mountPath: "kubernetes", role: "dev-vision-secrets-sync", serviceAccountRef: { name: "secrets-sync", audiences: ["vault"] } } },
     });
     expect(created.some((resource) => (resource.inputs as K8sObject).kind === "ClusterSecretStore")).toBe(false);
     expect(object("kubernetes:core/v1:ServiceAccount", "eso-vision-sync-sa")).toMatchObject({ metadata: { name: "secrets-sync", namespace: "vision" }, automountServiceAccountToken: false });
   });
 
-  it("generates database and AWS credentials and refreshes them before their leases end", () => {
-    const generator = object(GENERATOR, "eso-vision-mlflow-db-generator");
-    expect(generator).toMatchObject({ apiVersion: "generators.external-secrets.io/v1alpha1", kind: "VaultDynamicSecret", spec: { path: "ml-dev-database/creds/dev-vision", method: "GET" } });
-    expect(generator.spec.provider.auth.kubernetes.role).toBe("dev-vision");
-    const db = object(`${ESO}:ExternalSecret`, "eso-vision-mlflow-db");
-    expect(db.spec).toMatchObject({ refreshInterval: "2700s", target: { name: "mlflow-db-credentials", creationPolicy: "Owner" } });
-    expect(db.spec.dataFrom[0].sourceRef.generatorRef).toEqual({ apiVersion: "generators.external-secrets.io/v1alpha1", kind: "VaultDynamicSecret", name: "mlflow-db" });
-    expect(object(`${ESO}:ExternalSecret`, "eso-vision-aws").spec.refreshInterval).toBe("675s");
-    expect(eso.secretNames.vision).toEqual(["mlflow-db-credentials", "aws-credentials"]);
+  it("requests each workload's credentials as that workload's own service account and Vault role", () => {
+    for (const identity of ["training", "serving"]) {
+      const generator = object(GENERATOR, `eso-vision-mlflow-db-${identity}-generator`);
+      expect(generator).toMatchObject({
+        apiVersion: "generators.external-secrets.io/v1alpha1", kind: "VaultDynamicSecret", metadata: { name: `mlflow-db-${identity}`, namespace: "vision" },
+        spec: { path: `ml-dev-database/creds/dev-vision-${identity}`, method: "GET" },
+      });
+      expect(generator.spec.provider.auth.kubernetes).toEqual({ mountPath: "kubernetes", role: `dev-vision-${identity}`, serviceAccountRef: { name: identity, audiences: ["vault"] } });
+    }
+    expect(eso.secretNames.vision).toEqual({ training: ["mlflow-db-training-credentials"], serving: ["mlflow-db-serving-credentials"] });
+  });
+
+  it("replaces each credential at three quarters of its lease, and never later than four minutes before it ends", () => {
+    const training = object(`${ESO}:ExternalSecret`, "eso-vision-mlflow-db-training");
+    expect(training.spec).toMatchObject({ refreshInterval: "2700s", target: { name: "mlflow-db-training-credentials", creationPolicy: "Owner" } });
+    expect(training.spec.dataFrom[0].sourceRef.generatorRef).toEqual({ apiVersion: "generators.external-secrets.io/v1alpha1", kind: "VaultDynamicSecret", name: "mlflow-db-training" });
+    // 900 s lease: three quarters would be 675 s, but the controller and the kubelet may need 240 s.
+    expect(object(`${ESO}:ExternalSecret`, "eso-vision-mlflow-db-serving").spec.refreshInterval).toBe("660s");
   });
 
   it("produces objects valid against the published External Secrets CRD schemas", () => {

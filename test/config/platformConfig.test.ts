@@ -47,13 +47,17 @@ describe("valid stack config", () => {
 });
 
 describe("Vault and External Secrets config", () => {
-  const vault = { address: "https://vault.internal:8200", kubernetesHost: "https://kubernetes.default.svc", database: { host: "db", username: "vault_admin" }, aws: { vaultPrincipalArn: "arn:aws:iam::123456789012:role/vault" } };
+  const vault = { address: "https://vault.internal:8200", kubernetesHost: "https://kubernetes.default.svc", database: { host: "db", username: "vault_admin" } };
   const endpoints = { apiServer: { cidr: "10.0.0.0/28", ports: [443] }, vaultEndpoint: { cidr: "10.0.200.0/28", ports: [8200] } };
   const complete = { [`${P}:vault`]: vault, [`${P}:externalSecrets`]: {}, [`${P}:kubernetes`]: endpoints, [`${P}:databasePassword`]: "pw" };
 
   it("accepts a complete setup with the password set as a secret, and fills the defaults", () => {
     const config = parsePlatformConfig(raw(complete, [`${P}:databasePassword`]));
-    expect(config.vault).toMatchObject({ authPath: "kubernetes", audience: "vault", tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600, database: { port: 5432, name: "mlflow", sslMode: "verify-full", credentialTtlSeconds: 3600 }, aws: { credentialTtlSeconds: 900 } });
+    expect(config.vault).toMatchObject({
+      authPath: "kubernetes", topology: "in-cluster", tokenReviewerNamespace: "kube-system", audience: "vault", tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600,
+      database: { port: 5432, name: "mlflow", sslMode: "verify-full", credentialTtlSeconds: 3600, passwordVersion: 1 },
+    });
+    expect(config.vault?.issuer).toBeUndefined();
     expect(config.externalSecrets).toEqual({ install: true, chartVersion: "2.10.0", namespace: "external-secrets" });
   });
 
@@ -71,11 +75,31 @@ describe("Vault and External Secrets config", () => {
     ["an http Vault address", { ...vault, address: "http://vault:8200" }, `${P}:vault.address = "http://vault:8200": must be an https:// URL`],
     ["a token TTL above an hour", { ...vault, tokenTtlSeconds: 7200 }, `${P}:vault.tokenTtlSeconds = 7200: must be at most 3600 seconds`],
     ["a max TTL below the TTL", { ...vault, tokenTtlSeconds: 1800, tokenMaxTtlSeconds: 900 }, `${P}:vault.tokenMaxTtlSeconds = 900: must not be below tokenTtlSeconds (1800)`],
-    ["STS credentials shorter than AWS allows", { ...vault, aws: { vaultPrincipalArn: vault.aws.vaultPrincipalArn, credentialTtlSeconds: 60 } }, `${P}:vault.aws.credentialTtlSeconds = 60: must be at least 900 seconds`],
-    ["a Vault principal that is not a role", { ...vault, aws: { vaultPrincipalArn: "arn:aws:iam::123456789012:user/vault" } }, `${P}:vault.aws.vaultPrincipalArn = "arn:aws:iam::123456789012:user/vault": must be an IAM role ARN`],
+    ["a database lease too short to be replaced in time", { ...vault, database: { host: "db", username: "vault_admin", credentialTtlSeconds: 300 } }, `${P}:vault.database.credentialTtlSeconds = 300: must be at least 600 seconds`],
+    ["a topology Vault does not have", { ...vault, topology: "sidecar" }, `${P}:vault.topology = "sidecar": must be one of "in-cluster", "external"`],
+    ["the retired Vault AWS engine", { ...vault, aws: { vaultPrincipalArn: "arn:aws:iam::123456789012:role/vault" } }, `${P}:vault.aws: unknown key`],
     ["a database name with capitals", { ...vault, database: { host: "db", username: "vault_admin", name: "MLflow" } }, `${P}:vault.database.name = "MLflow": must be a PostgreSQL identifier`],
   ])("refuses %s", (_case, value, expected) => {
     expect(problems({ [`${P}:vault`]: value }).join("\n")).toContain(expected);
+  });
+
+  it("requires the API server CA when Vault runs outside the cluster", () => {
+    expect(problems({ ...complete, [`${P}:vault`]: { ...vault, topology: "external" } }, [`${P}:databasePassword`])).toEqual([
+      `${P}:vault.kubernetesCaCert: is required when ${P}:vault.topology is external: Vault outside the cluster has no pod CA to verify the API server with`,
+    ]);
+  });
+
+  const identity = { oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC", issuerUrl: "https://oidc.eks.us-west-2.amazonaws.com/id/ABC" };
+  it("accepts the cluster's OIDC provider for IRSA, with an hour-long session by default", () => {
+    expect(parsePlatformConfig(raw({ [`${P}:awsWorkloadIdentity`]: identity })).awsWorkloadIdentity).toEqual({ ...identity, sessionDurationSeconds: 3600 });
+  });
+
+  it.each([
+    ["a provider of another issuer", { ...identity, issuerUrl: "https://oidc.eks.us-west-2.amazonaws.com/id/OTHER" }, "must be the provider of issuerUrl (https://oidc.eks.us-west-2.amazonaws.com/id/OTHER): the roles would trust another issuer"],
+    ["a role ARN instead of a provider", { ...identity, oidcProviderArn: "arn:aws:iam::123456789012:role/x" }, `${P}:awsWorkloadIdentity.oidcProviderArn = "arn:aws:iam::123456789012:role/x": must be an IAM OIDC provider ARN`],
+    ["a session shorter than IAM allows", { ...identity, sessionDurationSeconds: 900 }, `${P}:awsWorkloadIdentity.sessionDurationSeconds = 900: must be at least 3600 seconds`],
+  ])("refuses %s", (_case, value, expected) => {
+    expect(problems({ [`${P}:awsWorkloadIdentity`]: value }).join("\n")).toContain(expected);
   });
 
   it("never echoes a secret value in an error", () => {

@@ -7,6 +7,12 @@ const OFFLINE_REGION = "us-west-2";
 
 const shortHash = (text: string, length = 7) => createHash("sha256").update(text).digest("hex").slice(0, length);
 
+/** The id the Kubernetes provider gives an object: `<namespace>/<name>`, or the name of a cluster-scoped one. */
+function kubernetesId(inputs: Record<string, unknown>): string {
+  const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+  return [metadata.namespace, metadata.name].filter(Boolean).join("/");
+}
+
 /** Provider-computed outputs, per resource type, in the shape the real providers return them. */
 function computedOutputs(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
   const inputs = args.inputs as Record<string, unknown>;
@@ -33,10 +39,13 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs): { id: string; s
       const name = (inputs.name as string | undefined) ?? `${args.name}-${suffix}`;
       return { id: name, state: { name, arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:${kind}/${name}` } };
     }
+    case "kubernetes:core/v1:Secret":
+      // Read back after creation (Secret.get), a service account token Secret holds what the token controller filled in.
+      if (args.id) return { id: args.id, state: { data: { token: Buffer.from(`offline-service-account-token-${shortHash(args.id)}`).toString("base64") } } };
+      return { id: kubernetesId(inputs) || args.name, state: {} };
     default: {
       if (args.type.startsWith("kubernetes:")) {
-        const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
-        return { id: [metadata.namespace, metadata.name].filter(Boolean).join("/") || args.name, state: {} };
+        return { id: kubernetesId(inputs) || args.name, state: {} };
       }
       return { id: `${args.name}-${suffix}`, state: {} };
     }
@@ -65,7 +74,8 @@ export function offlineMocks(mode: "preview" | "update", references: StackRefere
         if (!outputs) references.missing.add(name);
         return { id: name, state: { name, outputs: outputs ?? {}, secretOutputNames: [] } };
       }
-      if (mode === "preview") return { id: undefined, state: inputs };
+      // Reads (Resource.get) find what exists in either mode: the engine reads them during a preview too.
+      if (mode === "preview" && args.id === undefined) return { id: undefined, state: inputs };
       const { id, state } = computedOutputs(args);
       return { id, state: { ...inputs, ...state } };
     },
