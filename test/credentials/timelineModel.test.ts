@@ -1,4 +1,4 @@
-import { CONTROLLER_DELAY, FILE_PROPAGATION, walkDay } from "../support/credentialTimeline";
+import { CONTROLLER_DELAY, FILE_PROPAGATION, walkDay, walkWebIdentityDay } from "../support/credentialTimeline";
 
 const plan = (tokenTtlSeconds: number, leaseTtlSeconds: number, refreshSeconds: number) => ({ secret: "vision/mlflow-db-training-credentials", tokenTtlSeconds, leaseTtlSeconds, refreshSeconds });
 
@@ -23,5 +23,16 @@ describe("the credential timeline model", () => {
   it("passes a token that lives as long as the lease, refreshed at three quarters", () => {
     expect(walkDay(plan(3600, 3600, 2700))).toEqual([]);
     expect(walkDay(plan(1800, 1800, 1350))).toEqual([]);
+  });
+});
+
+describe("the IRSA timeline model", () => {
+  it("keeps an hour-long session alive through the day", () => {
+    expect(walkWebIdentityDay({ role: "training", sessionSeconds: 3600 })).toEqual([]);
+  });
+
+  it("finds the gap when the projected token is not replaced before it expires", () => {
+    const gaps = walkWebIdentityDay({ role: "training", sessionSeconds: 3600 }, { lifetimeSeconds: 7200, kubeletRefreshFraction: 1.5 });
+    expect(gaps[0]).toEqual(expect.objectContaining({ reason: "the projected token had expired when the SDK refreshed" }));
   });
 });

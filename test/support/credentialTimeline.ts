@@ -116,3 +116,50 @@ export function walkDay(plan: CredentialPlan, controllerDelay = CONTROLLER_DELAY
   }
   return gaps;
 }
+
+/**
+ * AWS access through IRSA, for the same walk. FACTS:
+ * - The EKS Pod Identity Webhook projects a service account token with audience sts.amazonaws.com
+ *   and expirationSeconds 86400 by default (aws/amazon-eks-pod-identity-webhook README,
+ *   `--token-expiration`), and the kubelet replaces a projected token once it is older than 80% of
+ *   its lifetime or 24 h (kubernetes.io/docs/concepts/storage/projected-volumes).
+ * - The SDKs call AssumeRoleWithWebIdentity with the token file and no DurationSeconds, so STS
+ *   gives 3600 s (docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html),
+ *   never more than the role's MaxSessionDuration; they refresh ahead of expiry, at most 15 minutes
+ *   ahead (botocore's advisory window; the JS v3 and Go v2 SDKs use 5 minutes).
+ * - STS credentials cannot be revoked before they expire, so no token expiry cuts them short.
+ */
+export const PROJECTED_TOKEN_SECONDS = 86400;
+const STS_DEFAULT_DURATION = 3600;
+const SDK_REFRESH_AHEAD = 900;
+
+export interface WebIdentityPlan {
+  role: string;
+  sessionSeconds: number;
+}
+
+/** Every role pods assume with their projected token, with the session the SDK gets. */
+export function webIdentityPlans(resources: RegisteredResource[]): WebIdentityPlan[] {
+  return resources.filter((resource) => resource.type === "aws:iam/role:Role").flatMap((resource) => {
+    const trust = JSON.parse(String(resource.inputs.assumeRolePolicy)) as { Statement: { Action: string | string[] }[] };
+    const webIdentity = trust.Statement.some((statement) => [statement.Action].flat().includes("sts:AssumeRoleWithWebIdentity"));
+    const maxSession = num(resource.inputs.maxSessionDuration) ?? 3600;
+    return webIdentity ? [{ role: resource.name, sessionSeconds: Math.min(STS_DEFAULT_DURATION, maxSession) }] : [];
+  });
+}
+
+/** Walks a day of SDK refreshes: each needs a live token file, and each session must outlast the refresh window. */
+export function walkWebIdentityDay(plan: WebIdentityPlan, token = { lifetimeSeconds: PROJECTED_TOKEN_SECONDS, kubeletRefreshFraction: 0.8 }): Gap[] {
+  const gaps: Gap[] = [];
+  const rotation = token.kubeletRefreshFraction * token.lifetimeSeconds;
+  const tokenValidAt = (now: number) => now - Math.floor(now / rotation) * rotation < token.lifetimeSeconds;
+  let sessionEnds = 0;
+  for (let now = 0; now <= DAY_SECONDS; now += 60) {
+    if (now >= sessionEnds - SDK_REFRESH_AHEAD) {
+      if (!tokenValidAt(now)) gaps.push({ secret: plan.role, minute: now / 60, reason: "the projected token had expired when the SDK refreshed" });
+      else sessionEnds = now + plan.sessionSeconds;
+    }
+    if (now >= sessionEnds) gaps.push({ secret: plan.role, minute: now / 60, reason: `the ${plan.sessionSeconds} s session ended before the SDK's refresh window` });
+  }
+  return gaps;
+}
