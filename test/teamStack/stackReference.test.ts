@@ -4,7 +4,7 @@ import { installRecordingMocks, settle, single } from "../support/pulumiMocks";
 /** What the platform stack exports (the shape of its index.ts outputs), for the vision team. */
 const PLATFORM_OUTPUTS = {
   buckets: { modelArtifacts: { name: "ml-dev-model-artifacts-abc", arn: "arn:aws:s3:::ml-dev-model-artifacts-abc", keyArn: "arn:aws:kms:us-west-2:123456789012:key/k" } },
-  teams: { vision: { namespace: "vision", trainingServiceAccount: "training", servingServiceAccount: "serving", bucketPrefix: "teams/vision/", credentialSecrets: ["mlflow-db-credentials", "aws-credentials"] } },
+  teams: { vision: { namespace: "vision", trainingServiceAccount: "training", servingServiceAccount: "serving", bucketPrefix: "teams/vision/", credentialSecrets: { training: ["mlflow-db-training-credentials"], serving: ["mlflow-db-serving-credentials"] } } },
   mesh: { gatewayPrincipal: "cluster.local/ns/istio-ingress/sa/istio-ingressgateway", jwt: { issuer: "https://login.ml-dev.example.com", jwksUri: "https://login.ml-dev.example.com/jwks.json", audiences: ["ml-inference"] }, maxRequestBodyBytes: 4194304 },
 };
 
@@ -46,10 +46,17 @@ describe("the team stack, wired to the platform through a StackReference", () =>
     expect(object("kubernetes:security.istio.io/v1:RequestAuthentication", "object-detector-jwt").spec.jwtRules[0].issuer).toBe("https://login.ml-dev.example.com");
   });
 
-  it("feeds the training job the team's credentials through Secret references only", () => {
+  it("mounts the training identity's own credentials as read-only files, with no credential in the environment", () => {
     const job = object("kubernetes:kubeflow.org/v1:PyTorchJob", "finetune");
-    const env = job.spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[];
-    expect(env.every((entry) => entry.value === undefined && entry.valueFrom !== undefined)).toBe(true);
+    for (const replica of ["Master", "Worker"]) {
+      const pod = job.spec.pytorchReplicaSpecs[replica].template.spec;
+      expect(pod.containers[0].env ?? []).toEqual([]);
+      expect(pod.containers[0].envFrom).toBeUndefined();
+      expect(pod.volumes).toContainEqual({ name: "credentials-mlflow-db-training-credentials", secret: { secretName: "mlflow-db-training-credentials", defaultMode: 0o440 } });
+      expect(pod.containers[0].volumeMounts).toContainEqual({ name: "credentials-mlflow-db-training-credentials", mountPath: "/var/run/secrets/mlops/mlflow-db-training-credentials", readOnly: true });
+      // Serving's credentials are not the training job's to read.
+      expect(JSON.stringify(pod)).not.toContain("mlflow-db-serving");
+    }
     expect(job.spec.runPolicy.suspend).toBe(true);
   });
 });
