@@ -7,7 +7,7 @@ export interface PolicyStatement {
   Sid: string;
   Effect: "Allow" | "Deny";
   /** Resource policies name who; identity policies have none. */
-  Principal?: "*" | { AWS?: string | string[]; Service?: string | string[] };
+  Principal?: "*" | { AWS?: string | string[]; Service?: string | string[]; Federated?: string };
   Action: string | string[];
   /** Trust policies have none: the role itself is the resource. */
   Resource?: string | string[];
@@ -111,9 +111,11 @@ const SSE_KMS_KEY_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id";
 const SSE_C_HEADER = "s3:x-amz-server-side-encryption-customer-algorithm";
 
 /**
- * Bucket policy: TLS only (and TLS 1.2 or later); uploads that ask for another encryption than this
- * bucket's KMS key (SSE-S3, SSE-C, another key) are denied, while uploads that send no encryption
- * header are accepted and encrypted by the bucket default (requiring the header would break them).
+ * Bucket policy: TLS only (and TLS 1.2 or later). An upload that names an encryption must name
+ * SSE-KMS with this bucket's key, by its ARN: S3 would otherwise encrypt with SSE-S3, SSE-C, DSSE,
+ * another key, or (for `aws:kms` without a key id) the AWS managed key aws/s3. An upload that sends
+ * no encryption header gets the bucket default, this key (requiring the header would break it).
+ * A bucket that receives logs accepts object writes only from the log delivery it names.
  */
 export function bucketPolicy(input: BucketPolicyInput): PolicyDocument {
   const bucketAndObjects = [input.bucketArn, `${input.bucketArn}/*`];
@@ -144,6 +146,16 @@ export function bucketPolicy(input: BucketPolicyInput): PolicyDocument {
       Condition: { StringNotEquals: { [SSE_HEADER]: "aws:kms" }, Null: { [SSE_HEADER]: "false" } },
     },
     {
+      // `aws:kms` (or `aws:kms:dsse`) without a key id means the AWS managed key aws/s3, not the bucket default.
+      Sid: "DenySseHeaderWithoutKeyId",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { Null: { [SSE_HEADER]: "false", [SSE_KMS_KEY_HEADER]: "true" } },
+    },
+    {
+      // Compared as sent: the key's ID or an alias is refused too, only the ARN names this key everywhere.
       Sid: "DenyOtherKmsKey",
       Effect: "Deny",
       Principal: "*",
@@ -160,6 +172,19 @@ export function bucketPolicy(input: BucketPolicyInput): PolicyDocument {
       Condition: { Null: { [SSE_C_HEADER]: "false" } },
     },
   ];
+  const notLogDelivery = notFromLogDelivery(input);
+  if (notLogDelivery) {
+    statements.push({
+      // Without it any principal of the account with s3:PutObject in an IAM policy could add forged log
+      // files; a replication rule could copy them (or delete markers) in.
+      Sid: "DenyWritesExceptLogDelivery",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject", "s3:ReplicateObject", "s3:ReplicateDelete"],
+      Resource: objects,
+      Condition: notLogDelivery,
+    });
+  }
   if (input.cloudTrailArn) {
     statements.push({
       Sid: "CloudTrailChecksAcl",
@@ -197,4 +222,16 @@ export function bucketPolicy(input: BucketPolicyInput): PolicyDocument {
     });
   }
   return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * The condition under which a write to a log bucket comes from none of its log deliveries. Direct
+ * requests (users, roles, the root user) carry no aws:SourceArn or aws:SourceAccount, so a negated
+ * match holds for them. Each delivery service still needs its own Allow statement.
+ */
+function notFromLogDelivery(input: BucketPolicyInput): PolicyStatement["Condition"] | undefined {
+  const condition: NonNullable<PolicyStatement["Condition"]> = {};
+  if (input.cloudTrailArn) condition.ArnNotEquals = { "aws:SourceArn": input.cloudTrailArn };
+  if (input.allowS3LogDelivery) condition.StringNotEquals = { "aws:SourceAccount": input.accountId };
+  return Object.keys(condition).length > 0 ? condition : undefined;
 }
