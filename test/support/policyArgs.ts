@@ -82,6 +82,19 @@ export interface FakeResource {
 }
 
 export function validateStack(policyName: string, resources: FakeResource[], config: Record<string, unknown> = {}): Reported[] {
+  const { reported, result } = startStackValidation(policyName, resources, config);
+  void result;
+  return reported;
+}
+
+/** For stack rules that validate asynchronously (e.g. parse HCL): waits for them as the policy server does. */
+export async function validateStackAsync(policyName: string, resources: FakeResource[], config: Record<string, unknown> = {}): Promise<Reported[]> {
+  const { reported, result } = startStackValidation(policyName, resources, config);
+  await result;
+  return reported;
+}
+
+function startStackValidation(policyName: string, resources: FakeResource[], config: Record<string, unknown>): { reported: Reported[]; result: unknown } {
   const policy = policyNamed(policyName);
   const reported: Reported[] = [];
   const built: PolicyResource[] = resources.map((resource) => ({
@@ -102,8 +115,7 @@ export function validateStack(policyName: string, resources: FakeResource[], con
     }
   });
   const args: StackValidationArgs = { resources: built, getConfig: <T extends object>() => config as T, stackTags: new Map(), notApplicable };
-  void policy.validateStack(args, recorder(reported));
-  return reported;
+  return { reported, result: policy.validateStack(args, recorder(reported)) };
 }
 
 export const messages = (reported: Reported[]) => reported.map((item) => item.message);

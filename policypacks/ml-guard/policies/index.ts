@@ -1,5 +1,6 @@
 import type { Policies } from "@pulumi/policy";
 import { auditPolicies } from "./audit";
+import { credentialPolicies } from "./credentials";
 import { externalSecretsPolicies } from "./externalSecrets";
 import { iamPolicies } from "./iam";
 import { istioPolicies } from "./istio";
@@ -15,5 +16,5 @@ import { workloadPolicies } from "./workloads";
 /** Every rule of ml-guard, by domain. */
 export const policies: Policies = [
   ...s3Policies, ...kmsPolicies, ...iamPolicies, ...tenancyPolicies, ...podSecurityPolicies, ...workloadPolicies, ...secretPolicies,
-  ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies, ...auditPolicies, ...teamStackPolicies,
+  ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies, ...auditPolicies, ...teamStackPolicies, ...credentialPolicies,
 ];
