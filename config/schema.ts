@@ -103,6 +103,10 @@ const egressTargetSchema = z.strictObject({
     .refine((cidr) => !cidr.endsWith("/0"), "must not be a /0 route: egress to the whole internet defeats default-deny"),
   /** TCP ports allowed to that CIDR. */
   ports: z.array(z.number().int("must be a whole number").min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535")).min(1, "must list at least one port"),
+  /** Names clients connect to (TLS SNI), e.g. s3.us-west-2.amazonaws.com and *.s3.us-west-2.amazonaws.com: the mesh registers them (ServiceEntry). */
+  hosts: z.array(z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, "must be a DNS name, optionally starting with *.")).min(1, "must list at least one host name"),
+  /** TLS: the mesh matches the host names (SNI); TCP: address and port only. */
+  protocol: z.enum(["TLS", "TCP"]).default("TLS"),
 });
 
 const seconds = (min: number, max: number) =>
@@ -230,14 +234,14 @@ const modelSchema = z.strictObject({
   artifactSha256: z.string().regex(/^[a-f0-9]{64}$/, "must be 64 lower-case hex characters"),
   /** Model format KServe serves it with (sklearn, xgboost, pytorch, onnx, huggingface...). */
   modelFormat: z.string().regex(/^[a-z0-9-]+$/, "must be a KServe model format name").default("sklearn"),
-  /** kserve: an InferenceService (RawDeployment); deployment: a Deployment and a Service. */
+  /** kserve: an InferenceService (Standard mode); deployment: a Deployment and a Service. */
   runtime: z.enum(["kserve", "deployment"]).default("kserve"),
   cpu: quantity.default("1"),
   memory: quantity.default("2Gi"),
   gpu: count.max(16, "must be at most 16").default(0),
   replicas: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100").default(2),
-  /** JWT claims a caller must carry, e.g. {groups: [fraud-api-consumers]}. */
-  requiredClaims: z.record(z.string().regex(/^[A-Za-z0-9_.:-]+$/, "must be a claim name"), z.array(z.string().min(1)).min(1)).optional(),
+  /** JWT claims a caller must carry, e.g. {groups: [fraud-api-consumers]}; a dotted name is a nested claim. */
+  requiredClaims: z.record(z.string().regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, "must be a claim name, with dots for nested claims (realm_access.roles)"), z.array(z.string().min(1)).min(1)).optional(),
 });
 
 const auditSchema = z.strictObject({
@@ -289,9 +293,11 @@ const kubernetesSchema = z.strictObject({
   meshIngressNamespace: dnsLabel(63).default("istio-ingress"),
   /** Namespace of the Istio control plane, which sidecars must reach for config and certificates. */
   meshControlPlaneNamespace: dnsLabel(63).default("istio-system"),
+  /** Namespace of the Prometheus that scrapes the sidecars' merged metrics port (15020) in team namespaces. */
+  monitoringNamespace: dnsLabel(63).default("monitoring"),
   /** Whether team namespaces get Istio sidecar injection. */
   istioInjection: z.boolean().default(true),
-  /** Ports open between a team's training pods (torch.distributed rendezvous / NCCL). */
+  /** Rendezvous ports open between a team's training pods (torch.distributed MASTER_PORT); NCCL/Gloo use the fixed collective range 40000-41023. */
   trainingPorts: z.array(z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535")).min(1, "must list at least one port").default([29500]),
   /** Port serving pods listen on for inference. */
   servingPort: z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535").default(8080),

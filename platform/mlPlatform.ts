@@ -106,6 +106,7 @@ export class MlPlatform extends pulumi.ComponentResource {
         istioInjection: k8s.istioInjection,
         meshIngressNamespace: k8s.meshIngressNamespace,
         meshControlPlaneNamespace: k8s.meshControlPlaneNamespace,
+        monitoringNamespace: k8s.monitoringNamespace,
         trainingPorts: k8s.trainingPorts,
         servingPort: k8s.servingPort,
         egress: k8s.egress,
@@ -190,6 +191,8 @@ export class MlPlatform extends pulumi.ComponentResource {
         ingressGatewayServiceAccount: meshConfig.ingressGatewayServiceAccount,
         jwt: meshConfig.jwt,
         teams: args.teams.map((team) => ({ name: team.name, namespace: namespaces[team.name].namespaceName })),
+        trainingPorts: k8s.trainingPorts,
+        egress: k8s.egress,
       }, parent);
       this.mesh = mesh;
       for (const model of args.models) {

@@ -2,11 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy" with { "resolution-mode": "import" };
 import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication" with { "resolution-mode": "import" };
 import type { IRequestAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/RequestAuthentication" with { "resolution-mode": "import" };
+import type { IServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry" with { "resolution-mode": "import" };
 import { customResource } from "../kubernetes/customResource";
 import type { Endpoint } from "../secrets/externalSecrets";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
+import type { EgressTarget } from "../tenancy/networkPolicies";
 import { installIstio } from "./istioInstall";
-import { allowNothing, allowPeers, denyWithoutToken, jwtAuthentication, strictPeerAuthentication, workloadPrincipal, type JwtSettings } from "./istioObjects";
+import { allowNothing, allowPeers, denyWithoutToken, egressServiceEntry, jwtAuthentication, strictPeerAuthentication, workloadPrincipal, type JwtSettings } from "./istioObjects";
 
 export interface MeshInstall {
   /** Istio chart version, pinned (base, cni, istiod). */
@@ -36,6 +38,10 @@ export interface MeshAuthArgs {
   ingressGatewayServiceAccount: string;
   jwt: JwtSettings;
   teams: MeshTeam[];
+  /** Rendezvous ports of distributed training (the team NetworkPolicy's trainingPorts). Default [29500]. */
+  trainingPorts?: number[];
+  /** The team NetworkPolicies' egress targets: each becomes a ServiceEntry in every team namespace. Default none. */
+  egress?: EgressTarget[];
 }
 
 const servingPods = { [LABELS.workloadRole]: WORKLOAD_ROLES.serving };
@@ -45,7 +51,10 @@ const trainingPods = { [LABELS.workloadRole]: WORKLOAD_ROLES.training };
  * Istio security for the ML teams: mutual TLS everywhere (mesh-wide and per namespace, STRICT), JWT
  * validation for serving workloads, and authorization that denies by default: nothing reaches a team
  * namespace unless allowed, serving pods refuse requests without a valid token, and training pods
- * accept only the team's own training pods. ModelEndpoint adds the per-model allow rule.
+ * accept only the team's own training pods, on the rendezvous ports (collective traffic bypasses the
+ * sidecar: see tenancy/trainingTraffic). The egress the team NetworkPolicies allow is registered as
+ * ServiceEntries, which the mesh's REGISTRY_ONLY outbound policy needs. ModelEndpoint adds the
+ * per-model allow rule.
  */
 export class MeshAuth extends pulumi.ComponentResource {
   /** Identity of the ingress gateway, the only caller model endpoints accept. */
@@ -75,8 +84,11 @@ export class MeshAuth extends pulumi.ComponentResource {
       customResource<IAuthorizationPolicy>(`${name}-${team.name}-allow-nothing`, { ...allowNothing(), metadata: metadata("allow-nothing") }, afterControlPlane);
       customResource<IAuthorizationPolicy>(`${name}-${team.name}-deny-without-token`, { ...denyWithoutToken(servingPods), metadata: metadata("serving-deny-without-token") }, afterControlPlane);
       customResource<IAuthorizationPolicy>(`${name}-${team.name}-training-peers`, {
-        ...allowPeers(trainingPods, [workloadPrincipal(trustDomain, team.name, "training")]), metadata: metadata("training-peers"),
+        ...allowPeers(trainingPods, [workloadPrincipal(trustDomain, team.name, "training")], args.trainingPorts ?? [29500]), metadata: metadata("training-peers"),
       }, afterControlPlane);
+      for (const target of args.egress ?? []) {
+        customResource<IServiceEntry>(`${name}-${team.name}-egress-${target.name}`, { ...egressServiceEntry(target), metadata: metadata(`egress-${target.name}`) }, afterControlPlane);
+      }
     }
     this.registerOutputs({ gatewayPrincipal: this.gatewayPrincipal });
   }

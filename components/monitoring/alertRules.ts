@@ -14,7 +14,7 @@ export interface AlertThresholds {
   errorRatePercent: number;
   /** 401/403 responses per minute that suggest token guessing. */
   authFailuresPerMinute: number;
-  /** Requests per second from one caller (JWT principal) that suggest model extraction. */
+  /** Requests per second from one caller (validated token subject) that suggest model extraction. */
   callerRequestsPerSecond: number;
   /** GPU quota use, in percent, that warns before the team runs out. */
   gpuQuotaPercent: number;
@@ -22,9 +22,12 @@ export interface AlertThresholds {
 
 export interface EndpointRef {
   namespace: string;
-  /** Model (endpoint) name; KServe RawDeployment names the workload `<name>-predictor`. */
+  /** Model (endpoint) name; KServe in Standard mode names the workload `<name>-predictor`. */
   name: string;
 }
+
+/** The request_count label ModelAlerts' Telemetry adds: the caller's token subject, "unknown" without a valid token. */
+export const CALLER_TAG = "request_principal";
 
 const selector = (endpoint: EndpointRef) =>
   `reporter="destination", destination_workload_namespace="${endpoint.namespace}", destination_workload=~"${endpoint.name}(-predictor)?"`;
@@ -56,7 +59,7 @@ export function endpointRules(endpoint: EndpointRef, thresholds: AlertThresholds
     },
     {
       alert: "ModelEndpointCallerRateSpike",
-      expr: `max(sum by (request_principal) (rate(istio_requests_total{${selector(endpoint)}, request_principal!=""}[5m]))) > ${thresholds.callerRequestsPerSecond}`,
+      expr: `max(sum by (${CALLER_TAG}) (rate(istio_requests_total{${selector(endpoint)}, ${CALLER_TAG}!~"|unknown"}[5m]))) > ${thresholds.callerRequestsPerSecond}`,
       for: "10m",
       labels: { ...labels, severity: "critical" },
       annotations: { summary: `one caller sends ${endpoint.namespace}/${endpoint.name} more than ${thresholds.callerRequestsPerSecond} requests a second: possible model extraction` },

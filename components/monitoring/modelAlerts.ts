@@ -2,8 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry" with { "resolution-mode": "import" };
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule" with { "resolution-mode": "import" };
 import { customResource } from "../kubernetes/customResource";
-import { LABELS, MANAGED_BY } from "../tenancy/labels";
-import { endpointRules, gpuQuotaRule, type AlertThresholds } from "./alertRules";
+import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
+import { CALLER_TAG, endpointRules, gpuQuotaRule, type AlertThresholds } from "./alertRules";
+
+/**
+ * The caller, for the stats filter: the `sub` claim of the token jwt_authn validated, from the
+ * payload it stores in the request's dynamic metadata. Only a token signed by the issuer sets it, so
+ * no client can choose the label (there is no header to spoof or strip) and its values are bounded by
+ * the issuer's subjects; a request without a valid token fails the lookup and is labelled "unknown".
+ * (request.auth.principal is an AuthorizationPolicy attribute the stats filter cannot evaluate.)
+ */
+const CALLER_EXPRESSION = "metadata.filter_metadata['envoy.filters.http.jwt_authn']['payload']['sub']";
 
 export interface ModelAlertsTeam {
   name: string;
@@ -20,7 +29,8 @@ export interface ModelAlertsArgs {
 /**
  * Runtime alerts per team (PrometheusRule, picked up by the Prometheus Operator): latency, errors,
  * 401/403 spikes and per-caller request spikes for every endpoint, GPU quota near exhaustion; and the
- * Istio Telemetry that labels request metrics with the caller's JWT principal so spikes are per caller.
+ * Istio Telemetry that labels serving pods' request counts with the caller's validated token subject
+ * so spikes are per caller.
  */
 export class ModelAlerts extends pulumi.ComponentResource {
   constructor(name: string, args: ModelAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -32,9 +42,10 @@ export class ModelAlerts extends pulumi.ComponentResource {
         kind: "Telemetry",
         metadata: { name: "caller-principal", namespace: team.namespace, labels },
         spec: {
+          selector: { matchLabels: { [LABELS.workloadRole]: WORKLOAD_ROLES.serving } },
           metrics: [{
             providers: [{ name: "prometheus" }],
-            overrides: [{ match: { metric: "REQUEST_COUNT", mode: "SERVER" }, tagOverrides: { request_principal: { value: "request.auth.principal" } } }],
+            overrides: [{ match: { metric: "REQUEST_COUNT", mode: "SERVER" }, tagOverrides: { [CALLER_TAG]: { value: CALLER_EXPRESSION } } }],
           }],
         },
       }, { parent: this });

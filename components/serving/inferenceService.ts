@@ -5,6 +5,23 @@ import { servingResources, type ServingPodSettings } from "./servingWorkload";
 /** Annotation carrying the SHA-256 of the served artifact, checked by ml-guard and auditable in the cluster. */
 export const MODEL_SHA256_ANNOTATION = "mlops.io/model-sha256";
 
+/** UID of the Istio sidecar, whose own traffic the sidecar's iptables rules never redirect. */
+export const ISTIO_PROXY_UID = 1337;
+
+/**
+ * KServe annotations of every InferenceService the platform publishes (KServe copies them to the pods).
+ * Standard: plain Deployment and Service, no Knative (RawDeployment is its deprecated name, and
+ * KServe 0.20 refuses updates that carry it once the status records Standard).
+ * storage-initializer-uid: the storage-initializer init container downloads the model, but under
+ * Istio CNI its traffic is redirected to a sidecar that may not run yet, and KServe's own detection
+ * depends on webhook order and finds no native sidecar. Running as the sidecar's UID, its download
+ * bypasses the proxy, straight to the storage endpoint the team NetworkPolicy allows.
+ */
+export const KSERVE_ANNOTATIONS = {
+  "serving.kserve.io/deploymentMode": "Standard",
+  "serving.kserve.io/storage-initializer-uid": String(ISTIO_PROXY_UID),
+} as const;
+
 /**
  * A KServe InferenceService (serving.kserve.io/v1beta1). KServe publishes no typed model package, so
  * this interface names the fields used, following the CRD.

@@ -7,7 +7,7 @@ import { customResource } from "../kubernetes/customResource";
 import { allowInference, jwtAuthentication, localRateLimit, maxRequestBody, type JwtSettings } from "../mesh/istioObjects";
 import { teamBucketPrefix } from "../storage/prefixes";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
-import { inferenceService, MODEL_SHA256_ANNOTATION } from "./inferenceService";
+import { inferenceService, KSERVE_ANNOTATIONS, MODEL_SHA256_ANNOTATION } from "./inferenceService";
 import { POD_SECURITY_CONTEXT } from "../kubernetes/securityContexts";
 import { modelServerContainer, type ServingPodSettings } from "./servingWorkload";
 
@@ -29,7 +29,7 @@ export interface ModelEndpointArgs {
   artifactSha256: string;
   /** KServe model format (runtime kserve). Default `sklearn`. */
   modelFormat?: string;
-  /** `kserve` (InferenceService, RawDeployment) or `deployment` (Deployment + Service). Default `kserve`. */
+  /** `kserve` (InferenceService in Standard mode: a plain Deployment) or `deployment` (Deployment + Service). Default `kserve`. */
   runtime?: "kserve" | "deployment";
   cpu?: string;
   memory?: string;
@@ -44,7 +44,7 @@ export interface ModelEndpointArgs {
   gatewayPrincipal: pulumi.Input<string>;
   /** Tokens callers must present; the endpoint validates them itself, so it is covered in any stack. */
   jwt: pulumi.Input<JwtSettings>;
-  /** JWT claims callers must carry (claim -> accepted values). */
+  /** JWT claims callers must carry (claim -> accepted values); a dotted name such as `realm_access.roles` is a nested claim. */
   requiredClaims?: Record<string, string[]>;
   /** Local rate limit per pod; omit for none. */
   rateLimit?: { requestsPerSecond: number; burst: number };
@@ -54,6 +54,8 @@ export interface ModelEndpointArgs {
 
 const DEFAULTS = { modelFormat: "sklearn", runtime: "kserve", cpu: "1", memory: "2Gi", gpu: 0, replicas: 2, serviceAccount: "serving", port: 8080, maxRequestBodyBytes: 10 * 1024 * 1024 } as const;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
+/** Claim names, dot-separated for nested claims; brackets would break Istio's `request.auth.claims[...]` key. */
+const CLAIM_PATH = /^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/;
 
 function validate(name: string, args: ModelEndpointArgs): void {
   const problems = [
@@ -61,6 +63,8 @@ function validate(name: string, args: ModelEndpointArgs): void {
     !/^[^@\s]+@sha256:[a-f0-9]{64}$/.test(args.image) && `image ${JSON.stringify(args.image)} must be pinned by digest (registry/repository@sha256:<64 hex>)`,
     !/^[a-f0-9]{64}$/.test(args.artifactSha256 ?? "") && "artifactSha256 must be the artifact's SHA-256 (64 lower-case hex characters): an endpoint refuses an artifact it cannot verify",
     (args.artifactPath.startsWith("/") || args.artifactPath.split("/").includes("..")) && `artifactPath ${JSON.stringify(args.artifactPath)} must stay inside the team's prefix (relative, no '..')`,
+    ...Object.keys(args.requiredClaims ?? {}).filter((claim) => !CLAIM_PATH.test(claim))
+      .map((claim) => `requiredClaims key ${JSON.stringify(claim)} must be a claim name, with dots for nested claims (realm_access.roles)`),
   ].filter((problem): problem is string => typeof problem === "string");
   if (problems.length > 0) throw new Error(`ModelEndpoint ${name}: ${problems.join("; ")}`);
 }
@@ -97,7 +101,7 @@ export class ModelEndpoint extends pulumi.ComponentResource {
     };
 
     if (settings.runtime === "kserve") {
-      new k8s.apiextensions.CustomResource(name, { ...inferenceService(pod, settings.modelFormat, settings.replicas), metadata: metadata(args.name, { ...annotations, "serving.kserve.io/deploymentMode": "RawDeployment" }) }, parent);
+      new k8s.apiextensions.CustomResource(name, { ...inferenceService(pod, settings.modelFormat, settings.replicas), metadata: metadata(args.name, { ...annotations, ...KSERVE_ANNOTATIONS }) }, parent);
     } else {
       new k8s.apps.v1.Deployment(name, {
         metadata: metadata(args.name, annotations),

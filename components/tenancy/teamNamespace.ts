@@ -45,11 +45,13 @@ export interface TeamNamespaceArgs {
   meshIngressNamespace: string;
   /** Namespace of istiod. Default `istio-system`. */
   meshControlPlaneNamespace?: string;
+  /** Namespace of the Prometheus that scrapes the sidecars' merged metrics (port 15020). Default `monitoring`. */
+  monitoringNamespace?: string;
   /** Ports open between the team's training pods. Default [29500]. */
   trainingPorts?: number[];
   /** Port serving pods listen on. Default 8080. */
   servingPort?: number;
-  /** Destinations (storage, Vault) team pods may reach besides DNS. Default none. */
+  /** Destinations (storage, Vault) team pods may reach besides DNS; MeshAuth gives each a ServiceEntry. Default none. */
   egress?: EgressTarget[];
   /** Opt the namespace into the Sigstore policy-controller's signature verification. Default false. */
   requireSignedImages?: boolean;
@@ -165,6 +167,8 @@ export class TeamNamespace extends pulumi.ComponentResource {
       servingPort: args.servingPort ?? 8080,
       meshIngressNamespace: args.meshIngressNamespace,
       meshControlPlaneNamespace: istioInjection ? args.meshControlPlaneNamespace ?? "istio-system" : undefined,
+      // Without sidecars there is no merged metrics port to scrape.
+      monitoringNamespace: istioInjection ? args.monitoringNamespace ?? "monitoring" : undefined,
       egress: args.egress ?? [],
     });
     for (const [policyName, spec] of Object.entries(policies)) {

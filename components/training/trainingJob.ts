@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
 import { credentialFiles } from "../kubernetes/credentialFiles";
 import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from "../kubernetes/securityContexts";
+import { COLLECTIVE_PORT_SYSCTL, COLLECTIVE_SIDECAR_ANNOTATIONS } from "../tenancy/trainingTraffic";
 
 export interface TrainingJobArgs {
   team: string;
@@ -28,7 +29,10 @@ export interface TrainingJobArgs {
   suspend?: boolean;
   /** Default `training`. */
   serviceAccount?: string;
-  /** torch.distributed rendezvous port; the team NetworkPolicy opens it between training pods. Default 29500. */
+  /**
+   * torch.distributed rendezvous port (MASTER_PORT), one of the team's trainingPorts, which the team
+   * NetworkPolicy and the training-peers AuthorizationPolicy open between training pods. Default 29500.
+   */
   port?: number;
 }
 
@@ -52,17 +56,19 @@ export class TrainingJob extends pulumi.ComponentResource {
       replicas,
       restartPolicy: "OnFailure",
       template: {
-        metadata: { labels },
+        // NCCL/Gloo listen inside COLLECTIVE_PORTS, which the sidecar leaves alone (see tenancy/trainingTraffic).
+        metadata: { labels, annotations: COLLECTIVE_SIDECAR_ANNOTATIONS },
         spec: {
           serviceAccountName: settings.serviceAccount,
           automountServiceAccountToken: false,
-          securityContext: POD_SECURITY_CONTEXT,
+          securityContext: { ...POD_SECURITY_CONTEXT, sysctls: [COLLECTIVE_PORT_SYSCTL] },
           containers: [{
             // The training operator requires this container name.
             name: "pytorch",
             image: args.image,
             command: args.command,
-            ports: [{ name: "rendezvous", containerPort: settings.port, protocol: "TCP" }],
+            // The training operator takes MASTER_PORT only from a port of this name (else it adds 23456).
+            ports: [{ name: "pytorchjob-port", containerPort: settings.port, protocol: "TCP" }],
             resources: { requests: amounts, limits: amounts },
             securityContext: CONTAINER_SECURITY_CONTEXT,
             volumeMounts: credentials.volumeMounts.apply((mounts) => [{ name: "scratch", mountPath: "/tmp" }, { name: "shm", mountPath: "/dev/shm" }, ...mounts]),

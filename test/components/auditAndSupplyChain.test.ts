@@ -96,9 +96,9 @@ describe("ModelAlerts", () => {
     expect(alertsByName.TeamGpuQuotaNearlyExhausted).toContain('resource="requests.nvidia.com/gpu"');
   });
 
-  it("labels request metrics with the caller's JWT principal, and both objects match their published schemas", () => {
+  it("labels request metrics with the caller's validated token subject (see modelAlerts.test.ts), and both objects match their published schemas", () => {
     const telemetry = inputs("kubernetes:telemetry.istio.io/v1:Telemetry", "alerts-vision-caller-metrics");
-    expect(telemetry.spec.metrics[0].overrides[0].tagOverrides).toEqual({ request_principal: { value: "request.auth.principal" } });
+    expect(telemetry.spec.metrics[0].overrides[0].tagOverrides).toEqual({ request_principal: { value: "metadata.filter_metadata['envoy.filters.http.jwt_authn']['payload']['sub']" } });
     expect(() => validateKubernetesObject(rule() as never)).not.toThrow();
     expect(() => validateKubernetesObject(telemetry as never)).not.toThrow();
   });

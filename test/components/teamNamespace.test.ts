@@ -1,9 +1,11 @@
 import { byType, installRecordingMocks, settle, single, valueOf } from "../support/pulumiMocks";
 import { validateKubernetesObject } from "../support/kubernetesSchemas";
+import { describeWithShared, readSharedYaml } from "../support/upstream";
 
 const created = installRecordingMocks();
 
 import { TeamNamespace } from "../../components";
+import { teamNetworkPolicies } from "../../components/tenancy/networkPolicies";
 
 const team = new TeamNamespace("vision", {
   group: "ml-vision",
@@ -13,7 +15,7 @@ const team = new TeamNamespace("vision", {
   containerDefaults: { cpuRequest: "250m", cpuLimit: "1", memoryRequest: "512Mi", memoryLimit: "2Gi" },
   podSecurityVersion: "v1.35",
   meshIngressNamespace: "istio-ingress",
-  egress: [{ name: "vault", cidr: "10.0.200.0/28", ports: [8200] }],
+  egress: [{ name: "vault", cidr: "10.0.200.0/28", ports: [8200], hosts: ["vault.internal"] }],
 });
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
@@ -100,6 +102,31 @@ describe("TeamNamespace", () => {
     });
   });
 
+  it("opens the collective port range (NCCL/Gloo) only between the team's training pods", () => {
+    const training = { matchLabels: { "mlops.io/role": "training" } };
+    const range = [{ protocol: "TCP", port: 40000, endPort: 41023 }];
+    expect(networkPolicy("allow-training-collectives")).toEqual({
+      podSelector: training,
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ podSelector: training }], ports: range }],
+      egress: [{ to: [{ podSelector: training }], ports: range }],
+    });
+  });
+
+  it("lets the monitoring namespace scrape the sidecars' merged metrics port, and nothing else", () => {
+    expect(networkPolicy("allow-metrics-scrape")).toEqual({
+      podSelector: {},
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 15020 }] }],
+    });
+    const settings = { trainingPorts: [29500], servingPort: 8080, meshIngressNamespace: "istio-ingress", egress: [] };
+    expect(teamNetworkPolicies({ ...settings, monitoringNamespace: "observability" })["allow-metrics-scrape"].ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "observability" } } }], ports: [{ protocol: "TCP", port: 15020 }] },
+    ]);
+    // Without sidecars there is nothing on that port.
+    expect(teamNetworkPolicies(settings)["allow-metrics-scrape"]).toBeUndefined();
+  });
+
   it("lets only the mesh ingress namespace reach serving pods, on the serving port", () => {
     expect(networkPolicy("allow-serving-from-mesh-ingress")).toEqual({
       podSelector: { matchLabels: { "mlops.io/role": "serving" } },
@@ -117,17 +144,30 @@ describe("TeamNamespace", () => {
 
   it("creates every namespaced object inside the team namespace", () => {
     const namespaced = created.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:core/v1:Namespace");
-    expect(namespaced.length).toBe(12);
+    expect(namespaced.length).toBe(14);
     expect(new Set(namespaced.map((r) => (r.inputs as K8sObject).metadata.namespace))).toEqual(new Set(["vision"]));
   });
 
   it("produces objects that validate against the published Kubernetes schemas", () => {
     const objects = created.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs as K8sObject);
-    expect(objects.length).toBe(13);
+    expect(objects.length).toBe(15);
     for (const object of objects) expect(() => validateKubernetesObject(object)).not.toThrow();
   });
 
   it("the schema check itself rejects a malformed object", () => {
+    expect(() => validateKubernetesObject({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "p" }, spec: { podSelector: {}, ingress: [{ ports: [{ port: 40000, endPort: "41023" }] }] } } as K8sObject)).toThrow();
     expect(() => validateKubernetesObject({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q" }, spec: { hard: ["gpu"] } } as K8sObject)).toThrow();
+  });
+});
+
+describeWithShared("the scrape port is the one Istio 1.30 serves merged metrics on", ["upstream/istio/manifests_charts_istio-control_istio-discovery_values.yaml"], () => {
+  it("is the istiod chart's proxy status port", () => {
+    // FACT: with enablePrometheusMerge (on by default) the injector points prometheus.io/port at the
+    // agent's status port and prometheus.io/path at /stats/prometheus, where the agent serves Envoy's and
+    // the application's metrics merged (istio/istio pkg/kube/inject/webhook.go applyPrometheusMerge,
+    // pkg/config/mesh/mesh.go EnablePrometheusMerge and StatusPort 15020, tag 1.30.0). The chart's
+    // global.proxy.statusPort sets it.
+    const values = readSharedYaml<{ _internal_defaults_do_not_set: { global: { proxy: { statusPort: number } } } }>("upstream/istio/manifests_charts_istio-control_istio-discovery_values.yaml");
+    expect(networkPolicy("allow-metrics-scrape").ingress[0].ports).toEqual([{ protocol: "TCP", port: values._internal_defaults_do_not_set.global.proxy.statusPort }]);
   });
 });

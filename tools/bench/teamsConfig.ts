@@ -12,7 +12,7 @@ export function benchmarkConfig(teams: number): { raw: RawStackConfig; parsed: R
     "secure-ml-platform:environment": "bench",
     "secure-ml-platform:teams": object(names.map((name) => ({ name, group: `ml-${name}`, quota: { cpu: "16", memory: "64Gi", gpu: 2 } }))),
     "secure-ml-platform:kubernetes": object({
-      egress: [{ name: "s3", cidr: "10.0.96.0/24", ports: [443] }],
+      egress: [{ name: "s3", cidr: "10.0.96.0/24", ports: [443], hosts: ["s3.us-west-2.amazonaws.com"] }],
       apiServer: { cidr: "10.0.0.0/28", ports: [443] },
       vaultEndpoint: { cidr: "10.0.200.0/28", ports: [8200] },
     }),

@@ -8,6 +8,7 @@ import { kmsPolicies } from "./kms";
 import { podSecurityPolicies } from "./podSecurity";
 import { s3Policies } from "./s3";
 import { secretPolicies } from "./secrets";
+import { servingPolicies } from "./serving";
 import { teamStackPolicies } from "./teamStack";
 import { tenancyPolicies } from "./tenancy";
 import { vaultPolicies } from "./vault";
@@ -16,5 +17,5 @@ import { workloadPolicies } from "./workloads";
 /** Every rule of ml-guard, by domain. */
 export const policies: Policies = [
   ...s3Policies, ...kmsPolicies, ...iamPolicies, ...tenancyPolicies, ...podSecurityPolicies, ...workloadPolicies, ...secretPolicies,
-  ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies, ...auditPolicies, ...teamStackPolicies, ...credentialPolicies,
+  ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies, ...auditPolicies, ...teamStackPolicies, ...servingPolicies, ...credentialPolicies,
 ];
