@@ -17,7 +17,10 @@ describe("cloudtrail-require-validation-and-kms: findings", () => {
 
   it.each([
     ["validation off and no key", { enableLogFileValidation: false }, [["policy", VALIDATION], ["policy", KMS]]],
-    ["validation given as a string", { enableLogFileValidation: "true", kmsKeyId: KEY }, [["policy", VALIDATION]]],
+    // The aws provider's Check reads a string for a bool with strconv.ParseBool (see test/engineShapes/bridgeCheck.ts).
+    ["validation given as the string \"false\"", { enableLogFileValidation: "false", kmsKeyId: KEY }, [["policy", VALIDATION]]],
+    ["validation given as a string the provider does not read as a bool", { enableLogFileValidation: "yes", kmsKeyId: KEY }, [["policy", VALIDATION]]],
+    ["validation given as the string \"true\" (the provider reads it as true)", { enableLogFileValidation: "true", kmsKeyId: KEY }, []],
     ["an empty key", { enableLogFileValidation: true, kmsKeyId: "" }, [["policy", KMS]]],
     ["validation unknown in preview", { enableLogFileValidation: UNKNOWN, kmsKeyId: KEY }, [["advisory", `enableLogFileValidation: log file validation ${LATER}`]]],
   ])("reports %s", (_case, props, expected) => {

@@ -17,6 +17,8 @@ export interface Finding {
   policy: string;
   level: string;
   message: string;
+  /** The resource the finding is about: the validated resource, or the URN a stack rule named. */
+  urn?: string;
 }
 
 /**
@@ -26,10 +28,10 @@ export interface Finding {
  */
 export async function analyzeInProcess(resources: RegisteredResource[]): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const report = (policy: ResourceValidationPolicy | StackValidationPolicy) => (message: string | { message: string; enforcementLevel: string }) => {
+  const report = (policy: ResourceValidationPolicy | StackValidationPolicy, resourceUrn?: string) => (message: string | { message: string; urn?: string; enforcementLevel: string }, urn?: string) => {
     findings.push(typeof message === "string"
-      ? { policy: policy.name, level: policy.enforcementLevel ?? "advisory", message }
-      : { policy: policy.name, level: message.enforcementLevel, message: message.message });
+      ? { policy: policy.name, level: policy.enforcementLevel ?? "advisory", message, urn: urn ?? resourceUrn }
+      : { policy: policy.name, level: message.enforcementLevel, message: message.message, urn: message.urn ?? resourceUrn });
   };
   const base = { opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] }, isType: () => false, asType: () => undefined };
   const built = resources.map((resource): PolicyResource => ({
@@ -51,7 +53,7 @@ export async function analyzeInProcess(resources: RegisteredResource[]): Promise
       for (const resource of resources) {
         const props = unknownCheckingProxy(deserialize(resource.inputs)) as Record<string, unknown>;
         for (const validate of validations) {
-          await validate({ ...base, type: resource.type, name: resource.name, urn: resource.urn, props, stackTags: new Map(), getConfig, notApplicable }, report(policy));
+          await validate({ ...base, type: resource.type, name: resource.name, urn: resource.urn, props, stackTags: new Map(), getConfig, notApplicable }, report(policy, resource.urn));
         }
       }
     }

@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { S3, isOneOf } from "../lib/aws";
+import { bridgedBoolean } from "../lib/bridgedValues";
 import { bucketName } from "../lib/buckets";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { withRawProps, type StackResource } from "../lib/stack";
@@ -23,7 +24,7 @@ const trailIntegrity: ResourceValidationPolicy = {
     const props = rawProps(args.props);
     const findings: Finding[] = [];
     if (isUnknown(props.enableLogFileValidation)) findings.push(unverified("enableLogFileValidation", "log file validation"));
-    else if (props.enableLogFileValidation !== true) findings.push(violation("enableLogFileValidation", "log files can be altered or deleted without trace; set enableLogFileValidation: true"));
+    else if (bridgedBoolean(props.enableLogFileValidation) !== true) findings.push(violation("enableLogFileValidation", "log files can be altered or deleted without trace; set enableLogFileValidation: true"));
     if (props.kmsKeyId === undefined || props.kmsKeyId === "") findings.push(violation("kmsKeyId", "log files are encrypted with S3-managed keys only; set kmsKeyId to a customer-managed key"));
     reportFindings(reportViolation, findings);
   },

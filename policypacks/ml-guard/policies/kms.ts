@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { KMS, isOneOf } from "../lib/aws";
+import { bridgedBoolean, bridgedInteger } from "../lib/bridgedValues";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { isUnknown, rawProps } from "../lib/values";
 
@@ -27,7 +28,7 @@ const keyRotation: ResourceValidationPolicy = {
     const maximum = args.getConfig<RotationConfig>().maxRotationPeriodDays ?? 365;
     const findings: Finding[] = [];
     if (isUnknown(props.enableKeyRotation)) findings.push(unverified("enableKeyRotation", "key rotation"));
-    else if (props.enableKeyRotation !== true) findings.push(violation("enableKeyRotation", "automatic rotation is off; set enableKeyRotation: true"));
+    else if (bridgedBoolean(props.enableKeyRotation) !== true) findings.push(violation("enableKeyRotation", "automatic rotation is off; set enableKeyRotation: true"));
     const period = props.rotationPeriodInDays;
     // AWS rotates yearly when no period is given (Number(undefined) is NaN); a numeric string counts as its number.
     const days = Number(period);
@@ -57,10 +58,11 @@ const deletionWindow: ResourceValidationPolicy = {
     if (!isOneOf(args.type, KMS.key)) return;
     const window = rawProps(args.props).deletionWindowInDays;
     const minimum = args.getConfig<DeletionWindowConfig>().minDeletionWindowDays ?? 14;
+    const days = bridgedInteger(window);
     const findings: Finding[] = isUnknown(window)
       ? [unverified("deletionWindowInDays", "the deletion window")]
-      : typeof window === "number" && window < minimum
-        ? [violation("deletionWindowInDays", `a deletion window of ${window} days leaves too little time to notice a mistaken deletion; use at least ${minimum}`)]
+      : days !== undefined && days < minimum
+        ? [violation("deletionWindowInDays", `a deletion window of ${days} days leaves too little time to notice a mistaken deletion; use at least ${minimum}`)]
         : [];
     reportFindings(reportViolation, findings);
   },

@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { KMS, S3, isAwsManagedS3Key, isOneOf } from "../lib/aws";
+import { bridgedBoolean } from "../lib/bridgedValues";
 import { bucketName, buckets, childrenOf } from "../lib/buckets";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { statementsOf, type Statement } from "../lib/iamPolicy";
@@ -33,7 +34,7 @@ function encryptionRuleFindings(rules: unknown, path: string): Finding[] {
     const bucketKey = asRecord(rule).bucketKeyEnabled;
     // DSSE-KMS does not support bucket keys.
     if (algorithm === "aws:kms" && isUnknown(bucketKey)) findings.push(unverified(`${rulePath}.bucketKeyEnabled`, "bucketKeyEnabled"));
-    else if (algorithm === "aws:kms" && bucketKey !== true) {
+    else if (algorithm === "aws:kms" && bridgedBoolean(bucketKey) !== true) {
       findings.push(violation(`${rulePath}.bucketKeyEnabled`, "bucket keys are off, so every object costs a KMS call; set bucketKeyEnabled: true"));
     }
     return findings;
@@ -106,7 +107,7 @@ const publicAccessBlockFlags: ResourceValidationPolicy = {
     if (!isOneOf(args.type, [...S3.publicAccessBlock, ...S3.accountPublicAccessBlock])) return;
     const props = rawProps(args.props);
     reportFindings(reportViolation, PUBLIC_ACCESS_FLAGS.flatMap((flag) =>
-      isUnknown(props[flag]) ? [unverified(flag, flag)] : props[flag] === true ? [] : [violation(flag, `${flag} is not true, so public access can be granted; set it to true`)]));
+      isUnknown(props[flag]) ? [unverified(flag, flag)] : bridgedBoolean(props[flag]) === true ? [] : [violation(flag, `${flag} is not true, so public access can be granted; set it to true`)]));
   },
   remediateResource: (args) => {
     if (!isOneOf(args.type, [...S3.publicAccessBlock, ...S3.accountPublicAccessBlock])) return;
@@ -121,7 +122,7 @@ const missingPublicAccessBlock = bucketStackRule(
   "Every S3 bucket must have a public access block with all four flags on (or the account must have one).",
   "Add an aws.s3.BucketPublicAccessBlock for the bucket with the four flags true.",
   (bucket, items, label) => {
-    const fullyBlocked = (block: StackResource) => PUBLIC_ACCESS_FLAGS.every((flag) => block.props[flag] === true || isUnknown(block.props[flag]));
+    const fullyBlocked = (block: StackResource) => PUBLIC_ACCESS_FLAGS.every((flag) => bridgedBoolean(block.props[flag]) === true || isUnknown(block.props[flag]));
     const accountWide = items.some((item) => isOneOf(item.resource.type, S3.accountPublicAccessBlock) && fullyBlocked(item));
     return accountWide || childrenOf(items, bucket, S3.publicAccessBlock).some(fullyBlocked)
       ? []
@@ -169,7 +170,7 @@ const missingVersioning = bucketStackRule(
     const statuses = childrenOf(items, bucket, S3.versioning).map((child) => asRecord(child.props.versioningConfiguration).status);
     if (statuses.some(isUnknown)) return [unverified("versioningConfiguration.status", `versioning of ${label}`)];
     const inlineEnabled = asRecord(bucket.props.versioning).enabled;
-    if (statuses.includes("Enabled") || inlineEnabled === true) return [];
+    if (statuses.includes("Enabled") || bridgedBoolean(inlineEnabled) === true) return [];
     if (isUnknown(inlineEnabled)) return [unverified("versioning.enabled", `versioning of ${label}`)];
     return [violation("versioning", `${label} is not versioned${statuses.length ? ` (status ${statuses.map(String).join(", ")})` : ""}; enable versioning`)];
   },

@@ -3,7 +3,8 @@ import type { ExemptNamespacesConfig } from "../lib/config";
 import { unverified, violation, type Finding } from "../lib/findings";
 import { isDigestPinned, isFromAllowedRegistry, parseImageReference } from "../lib/images";
 import { describeContainer, type ContainerView, type PodView } from "../lib/kubernetes";
-import { asRecord, asString, asText, isUnknown } from "../lib/values";
+import { sameQuantity } from "../lib/quantities";
+import { asRecord, asString, isUnknown } from "../lib/values";
 import { workloadPolicy } from "../lib/workloadPolicy";
 
 const isWindows = (pod: PodView) => asString(asRecord(pod.spec.os).name) === "windows";
@@ -112,7 +113,7 @@ function gpuLimitFindings(view: ContainerView): Finding[] {
     if (limits[name] === undefined) {
       return [violation(`${path}.limits["${name}"]`, `${describeContainer(view)} requests ${name} without a limit; GPUs cannot be overcommitted, set limits["${name}"] equal to the request`)];
     }
-    return asText(limits[name]) !== asText(requests[name])
+    return !sameQuantity(limits[name], requests[name])
       ? [violation(`${path}.limits["${name}"]`, `${describeContainer(view)} requests ${JSON.stringify(requests[name])} ${name} but limits ${JSON.stringify(limits[name])}; they must be equal`)]
       : [];
   });
