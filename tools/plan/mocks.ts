@@ -75,7 +75,7 @@ export function offlineMocks(mode: "preview" | "update", references: StackRefere
         return { id: name, state: { name, outputs: outputs ?? {}, secretOutputNames: [] } };
       }
       // Reads (Resource.get) find what exists in either mode: the engine reads them during a preview too.
-      if (mode === "preview" && args.id === undefined) return { id: undefined, state: inputs };
+      if (mode === "preview" && !args.id) return { id: undefined, state: inputs };
       const { id, state } = computedOutputs(args);
       return { id, state: { ...inputs, ...state } };
     },
