@@ -74,6 +74,10 @@ function relationProblems(config: PlatformConfig, isSecretKey: (field: string) =
   if (config.vault?.topology === "external" && config.vault.kubernetesCaCert === undefined) {
     problems.push(`${keyName(["vault"])}.kubernetesCaCert: is required when ${keyName(["vault"])}.topology is external: Vault outside the cluster has no pod CA to verify the API server with`);
   }
+  const stsHost = `sts.${config.awsRegion}.amazonaws.com`;
+  if (config.awsWorkloadIdentity && !config.kubernetes.egress.some((target) => target.hosts.includes(stsHost))) {
+    problems.push(`${keyName(["kubernetes", "egress"])}: needs a target with host ${stsHost} when ${keyName(["awsWorkloadIdentity"])} is set: pods exchange their token with the regional STS endpoint, and default-deny egress would block it`);
+  }
   if (config.externalSecrets && !config.vault) {
     problems.push(`${keyName(["externalSecrets"])}: needs ${keyName(["vault"])}: the stores read from Vault`);
   }

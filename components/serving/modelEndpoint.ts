@@ -4,6 +4,7 @@ import type { IEnvoyFilter } from "@kubernetes-models/istio/networking.istio.io/
 import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy" with { "resolution-mode": "import" };
 import type { IRequestAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/RequestAuthentication" with { "resolution-mode": "import" };
 import { customResource } from "../kubernetes/customResource";
+import { NATIVE_SIDECAR_ANNOTATIONS } from "../mesh/sidecar";
 import { allowInference, jwtAuthentication, localRateLimit, maxRequestBody, type JwtSettings } from "../mesh/istioObjects";
 import { teamBucketPrefix } from "../storage/prefixes";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
@@ -94,7 +95,7 @@ export class ModelEndpoint extends pulumi.ComponentResource {
       [LABELS.managedBy]: MANAGED_BY,
     };
     const selector = { [LABELS.modelName]: args.name, [LABELS.workloadRole]: WORKLOAD_ROLES.serving };
-    const annotations = { [MODEL_SHA256_ANNOTATION]: args.artifactSha256, "sidecar.istio.io/inject": "true" };
+    const annotations = { [MODEL_SHA256_ANNOTATION]: args.artifactSha256, "sidecar.istio.io/inject": "true", ...NATIVE_SIDECAR_ANNOTATIONS };
     const metadata = (objectName: string, extra: Record<string, string> = {}) => ({ name: objectName, namespace: args.namespace, labels: this.podLabels, annotations: extra });
     const pod: ServingPodSettings = {
       image: args.image, port: settings.port, serviceAccount: settings.serviceAccount, cpu: settings.cpu, memory: settings.memory, gpu: settings.gpu, storageUri: this.storageUri,

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
 import { credentialFiles } from "../kubernetes/credentialFiles";
+import { NATIVE_SIDECAR_ANNOTATIONS } from "../mesh/sidecar";
 import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from "../kubernetes/securityContexts";
 import { COLLECTIVE_PORT_SYSCTL, COLLECTIVE_SIDECAR_ANNOTATIONS } from "../tenancy/trainingTraffic";
 
@@ -12,8 +13,13 @@ export interface TrainingJobArgs {
   name: string;
   /** Training image, pinned by digest. */
   image: string;
+  /**
+   * The launch command, a `torchrun` invocation (e.g. `["torchrun", "-m", "train"]`): the operator
+   * gives torchrun its rendezvous endpoint and node count (PET_RDZV_ENDPOINT, PET_NNODES), and
+   * torchrun gives each process RANK, WORLD_SIZE and MASTER_ADDR/PORT.
+   */
   command: string[];
-  /** Worker replicas besides the master. Default 1. */
+  /** Pods (torchrun nodes); the first also hosts the rendezvous. Default 2. */
   workers?: number;
   cpu?: string;
   memory?: string;
@@ -30,19 +36,24 @@ export interface TrainingJobArgs {
   /** Default `training`. */
   serviceAccount?: string;
   /**
-   * torch.distributed rendezvous port (MASTER_PORT), one of the team's trainingPorts, which the team
-   * NetworkPolicy and the training-peers AuthorizationPolicy open between training pods. Default 29500.
+   * torch.distributed rendezvous port (the c10d store on the first worker), one of the team's
+   * trainingPorts, which the team NetworkPolicy and the training-peers AuthorizationPolicy open
+   * between training pods. Default 29500.
    */
   port?: number;
 }
 
-const DEFAULTS = { workers: 1, cpu: "4", memory: "16Gi", gpu: 0, suspend: true, serviceAccount: "training", port: 29500 } as const;
+const DEFAULTS = { workers: 2, cpu: "4", memory: "16Gi", gpu: 0, suspend: true, serviceAccount: "training", port: 29500 } as const;
 
 /**
  * A distributed PyTorch training job (Kubeflow PyTorchJob) that passes every ml-guard rule by
  * construction: training ServiceAccount, restricted security context, read-only root (scratch and
  * /dev/shm as emptyDirs), digest-pinned image, Guaranteed resources with GPU limits, credentials only
  * as mounted files. Suspended by default: a template the team resumes.
+ *
+ * Workers only, with torchrun's c10d rendezvous on the first worker (an elastic policy of fixed
+ * size): with a Master replica the training operator adds an `init-pytorch` container of its own
+ * image and no security context to every worker, which Pod Security restricted refuses.
  */
 export class TrainingJob extends pulumi.ComponentResource {
   constructor(name: string, args: TrainingJobArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -57,7 +68,7 @@ export class TrainingJob extends pulumi.ComponentResource {
       restartPolicy: "OnFailure",
       template: {
         // NCCL/Gloo listen inside COLLECTIVE_PORTS, which the sidecar leaves alone (see tenancy/trainingTraffic).
-        metadata: { labels, annotations: COLLECTIVE_SIDECAR_ANNOTATIONS },
+        metadata: { labels, annotations: { ...COLLECTIVE_SIDECAR_ANNOTATIONS, ...NATIVE_SIDECAR_ANNOTATIONS } },
         spec: {
           serviceAccountName: settings.serviceAccount,
           automountServiceAccountToken: false,
@@ -67,7 +78,7 @@ export class TrainingJob extends pulumi.ComponentResource {
             name: "pytorch",
             image: args.image,
             command: args.command,
-            // The training operator takes MASTER_PORT only from a port of this name (else it adds 23456).
+            // The training operator takes the rendezvous port only from a port of this name (else it adds 23456).
             ports: [{ name: "pytorchjob-port", containerPort: settings.port, protocol: "TCP" }],
             resources: { requests: amounts, limits: amounts },
             securityContext: CONTAINER_SECURITY_CONTEXT,
@@ -84,7 +95,9 @@ export class TrainingJob extends pulumi.ComponentResource {
       metadata: { name: args.name, namespace: args.namespace, labels },
       spec: {
         runPolicy: { suspend: settings.suspend, cleanPodPolicy: "None", ttlSecondsAfterFinished: 86400 },
-        pytorchReplicaSpecs: { Master: replica(1), Worker: replica(settings.workers) },
+        // No min/max replicas: a fixed number of nodes (PET_NNODES = workers), no autoscaler.
+        elasticPolicy: { rdzvBackend: "c10d", rdzvPort: settings.port },
+        pytorchReplicaSpecs: { Worker: replica(settings.workers) },
       },
     }, { parent: this });
     this.registerOutputs({});

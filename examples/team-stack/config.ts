@@ -23,7 +23,7 @@ const schema = z.strictObject({
     name: z.string().regex(DNS_LABEL, "must be a DNS label"),
     image: z.string().regex(PINNED_IMAGE, "must be pinned by digest"),
     command: z.array(z.string()).min(1, "must name the command"),
-    workers: z.number().int().min(0).max(64).default(1),
+    workers: z.number().int().min(1, "must be at least 1").max(64).default(2),
     gpu: z.number().int().min(0).max(16).default(0),
   }),
 });

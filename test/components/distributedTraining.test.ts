@@ -42,7 +42,27 @@ beforeAll(async () => {
 });
 
 describe("rendezvous", () => {
-  it("names the master port as the training operator requires, on the port the team opens between training pods", () => {
+  it("runs workers only, rendezvousing through torchrun's c10d store on the first worker", () => {
+    // FACT: with a Master replica the training operator appends its `init-pytorch` container (image
+    // from --pytorch-init-container-image, alpine:3.10 in the released manifests, no securityContext)
+    // to every Worker pod; without a Master it adds none ("There is no need to set init container if no
+    // master is specified"). kubeflow/training-operator v1.9.0 pkg/controller.v1/pytorch/initcontainer.go
+    // setInitContainer. Pod Security restricted refuses a container without seccomp, runAsNonRoot and
+    // dropped capabilities, so a Master would keep every worker from starting.
+    // FACT: with an elasticPolicy the operator sets PET_RDZV_ENDPOINT=<job>-worker-0:<rdzvPort> and, with
+    // no min/max replicas, PET_NNODES=<worker replicas>, and creates no autoscaler without metrics
+    // (pkg/controller.v1/pytorch/elastic.go generateEnvRDZVEndpoint, generateEnvNnodes; hpa.go), v1.9.0.
+    const spec = job().spec as unknown as { elasticPolicy: Record<string, unknown>; pytorchReplicaSpecs: Record<string, { replicas: number }> };
+    expect(Object.keys(spec.pytorchReplicaSpecs)).toEqual(["Worker"]);
+    expect(spec.pytorchReplicaSpecs.Worker.replicas).toBe(3);
+    expect(spec.elasticPolicy).toEqual({ rdzvBackend: "c10d", rdzvPort: 29500 });
+  });
+
+  it("starts the sidecar before the trainer and lets the pod finish when it does (a native sidecar)", () => {
+    for (const [, replica] of replicas()) expect(replica.template.metadata.annotations["sidecar.istio.io/nativeSidecar"]).toBe("true");
+  });
+
+  it("names the rendezvous port as the training operator requires, on the port the team opens between training pods", () => {
     // FACT: the training operator reads MASTER_PORT only from the container "pytorch" port named
     // `pytorchjob-port` (getPortFromPyTorchJob); when no port has that name its defaulting webhook adds
     // pytorchjob-port 23456 (setPyTorchDefaultPort), so any other name makes ranks rendezvous on 23456.

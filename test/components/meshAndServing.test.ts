@@ -164,6 +164,11 @@ describe("ModelEndpoint", () => {
     expect(object("kubernetes:core/v1:Service", "classifier-deploy-service").spec.type).toBe("ClusterIP");
   });
 
+  it("starts the sidecar before anything that downloads the model (a native sidecar), in both runtimes", () => {
+    expect(object("kubernetes:serving.kserve.io/v1beta1:InferenceService", "classifier").metadata.annotations["sidecar.istio.io/nativeSidecar"]).toBe("true");
+    expect(object("kubernetes:apps/v1:Deployment", "classifier-deploy").spec.template.metadata.annotations["sidecar.istio.io/nativeSidecar"]).toBe("true");
+  });
+
   it("produces Istio objects valid against the published Istio CRD schemas", () => {
     const istioObjects = created.filter((resource) => resource.type.includes("istio.io")).map((resource) => resource.inputs as K8sObject);
     expect(istioObjects.length).toBe(14);

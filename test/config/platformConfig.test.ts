@@ -58,7 +58,7 @@ describe("Vault and External Secrets config", () => {
       database: { port: 5432, name: "mlflow", sslMode: "verify-full", credentialTtlSeconds: 3600, passwordVersion: 1 },
     });
     expect(config.vault?.issuer).toBeUndefined();
-    expect(config.externalSecrets).toEqual({ install: true, chartVersion: "2.10.0", namespace: "external-secrets" });
+    expect(config.externalSecrets).toEqual({ install: true, chartVersion: "2.9.0", namespace: "external-secrets" });
   });
 
   it.each([
@@ -90,8 +90,15 @@ describe("Vault and External Secrets config", () => {
   });
 
   const identity = { oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC", issuerUrl: "https://oidc.eks.us-west-2.amazonaws.com/id/ABC" };
+  const sts = { egress: [{ name: "sts", cidr: "10.0.97.0/28", ports: [443], hosts: ["sts.us-west-2.amazonaws.com"] }] };
   it("accepts the cluster's OIDC provider for IRSA, with an hour-long session by default", () => {
-    expect(parsePlatformConfig(raw({ [`${P}:awsWorkloadIdentity`]: identity })).awsWorkloadIdentity).toEqual({ ...identity, sessionDurationSeconds: 3600 });
+    expect(parsePlatformConfig(raw({ [`${P}:awsWorkloadIdentity`]: identity, [`${P}:kubernetes`]: sts })).awsWorkloadIdentity).toEqual({ ...identity, sessionDurationSeconds: 3600 });
+  });
+
+  it("requires an egress target for the regional STS endpoint with IRSA", () => {
+    expect(problems({ [`${P}:awsWorkloadIdentity`]: identity })).toEqual([
+      `${P}:kubernetes.egress: needs a target with host sts.us-west-2.amazonaws.com when ${P}:awsWorkloadIdentity is set: pods exchange their token with the regional STS endpoint, and default-deny egress would block it`,
+    ]);
   });
 
   it.each([

@@ -48,7 +48,8 @@ describe("the team stack, wired to the platform through a StackReference", () =>
 
   it("mounts the training identity's own credentials as read-only files, with no credential in the environment", () => {
     const job = object("kubernetes:kubeflow.org/v1:PyTorchJob", "finetune");
-    for (const replica of ["Master", "Worker"]) {
+    expect(Object.keys(job.spec.pytorchReplicaSpecs)).toEqual(["Worker"]);
+    for (const replica of ["Worker"]) {
       const pod = job.spec.pytorchReplicaSpecs[replica].template.spec;
       expect(pod.containers[0].env ?? []).toEqual([]);
       expect(pod.containers[0].envFrom).toBeUndefined();
