@@ -179,8 +179,8 @@ const awsWorkloadIdentitySchema = z.strictObject({
 const externalSecretsSchema = z.strictObject({
   /** Install the External Secrets Operator with Helm; false when the cluster already runs one. */
   install: z.boolean().default(true),
-  /** Helm chart version, pinned. */
-  chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 2.10.0").default("2.10.0"),
+  /** Helm chart version, pinned: the one test/upstream holds the program's values to (there is no 2.10.0). */
+  chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 2.9.0").default("2.9.0"),
   namespace: dnsLabel(63).default("external-secrets"),
 });
 
@@ -201,6 +201,14 @@ const jwtSchema = z.strictObject({
   audiences: z.array(z.string().min(1, "must not be empty")).min(1, "must list at least one audience"),
 });
 
+/** `<service>.<namespace>.svc[.<cluster domain>]`: a Service of the cluster, not a host outside it. */
+const IN_CLUSTER_HOST = /^[a-z0-9-]+\.([a-z0-9-]+)\.svc(\.[a-z0-9.-]+)?$/;
+
+const jwksEndpointSchema = z.union([
+  endpointSchema,
+  z.strictObject({ namespace: dnsLabel(63), ports: endpointSchema.shape.ports }),
+], { error: "must be {cidr, ports} for a JWKS server outside the cluster or {namespace, ports} for one inside it" });
+
 const meshSchema = z.strictObject({
   /** Install Istio (base, CNI, istiod) with Helm; false to use the cluster's existing mesh. */
   install: z.boolean().default(true),
@@ -211,6 +219,11 @@ const meshSchema = z.strictObject({
   /** Service account of the ingress gateway: the only peer allowed to call model endpoints. */
   ingressGatewayServiceAccount: dnsLabel(63).default("istio-ingressgateway"),
   jwt: jwtSchema,
+  /**
+   * The server behind jwt.jwksUri as istiod's pods reach it (with install): istiod downloads the keys
+   * itself from a default-deny namespace. {cidr, ports} outside the cluster, {namespace, ports} inside it.
+   */
+  jwksEndpoint: jwksEndpointSchema.optional(),
   /** Per-endpoint local rate limit (token bucket) to slow model extraction. */
   rateLimit: z.strictObject({
     requestsPerSecond: z.number().int().min(1, "must be at least 1").max(100000, "must be at most 100000").default(50),
@@ -218,6 +231,23 @@ const meshSchema = z.strictObject({
   }).optional(),
   /** Largest inference request body the proxy accepts. */
   maxRequestBodyBytes: z.number().int().min(1024, "must be at least 1024").max(104857600, "must be at most 100 MiB").default(10485760),
+}).superRefine((mesh, ctx) => {
+  const endpoint = mesh.jwksEndpoint;
+  const problem = (path: string[], message: string, input: unknown) => ctx.addIssue({ code: "custom", path, input, message });
+  if (!mesh.install) {
+    if (endpoint) problem(["jwksEndpoint"], "is only used with install (it opens istiod's egress); remove it", endpoint);
+    return;
+  }
+  const uri = new URL(mesh.jwt.jwksUri);
+  const port = Number(uri.port || 443);
+  const namespace = IN_CLUSTER_HOST.exec(uri.hostname)?.[1];
+  const wanted = namespace ? `{namespace: ${namespace}, ports: [<port its pods listen on>]}` : `{cidr: <addresses ${uri.hostname} resolves to>, ports: [${port}]}`;
+  if (!endpoint) problem(["jwksEndpoint"], `is required with install: istiod downloads jwt.jwksUri from ${uri.hostname} itself, out of a default-deny namespace; set ${wanted}`, endpoint);
+  else if ("cidr" in endpoint) {
+    if (namespace) problem(["jwksEndpoint"], `${uri.hostname} is a Service in namespace ${namespace} (whether an ipBlock matches a Service IP is up to the network plugin); set ${wanted}`, endpoint);
+    else if (!endpoint.ports.includes(port)) problem(["jwksEndpoint", "ports"], `must include ${port}, the port of jwt.jwksUri`, endpoint.ports);
+  } else if (!namespace) problem(["jwksEndpoint"], `${uri.hostname} is outside the cluster; set ${wanted}`, endpoint);
+  else if (endpoint.namespace !== namespace) problem(["jwksEndpoint", "namespace"], `must be ${namespace}, the namespace of jwt.jwksUri's host ${uri.hostname}`, endpoint.namespace);
 });
 
 const modelSchema = z.strictObject({

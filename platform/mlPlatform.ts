@@ -181,9 +181,9 @@ export class MlPlatform extends pulumi.ComponentResource {
     if (args.mesh) {
       const meshConfig = args.mesh;
       const mesh = new MeshAuth(`${name}-mesh`, {
-        // The config schema requires the API server endpoint whenever mesh.install is set.
-        install: meshConfig.install && k8s.apiServer
-          ? { istioVersion: meshConfig.istioVersion, environment: args.environment, podSecurityVersion: k8s.podSecurityVersion, apiServer: k8s.apiServer }
+        // The config schema requires the API server and JWKS endpoints whenever mesh.install is set.
+        install: meshConfig.install && k8s.apiServer && meshConfig.jwksEndpoint
+          ? { istioVersion: meshConfig.istioVersion, environment: args.environment, podSecurityVersion: k8s.podSecurityVersion, apiServer: k8s.apiServer, jwksEndpoint: meshConfig.jwksEndpoint }
           : undefined,
         rootNamespace: meshConfig.namespace,
         trustDomain: meshConfig.trustDomain,

@@ -17,6 +17,12 @@ export interface MeshInstall {
   podSecurityVersion: string;
   /** The API server as pods see it: istiod watches it and serves its webhook to it. */
   apiServer: Endpoint;
+  /**
+   * The server behind jwt.jwksUri, as istiod's pods reach it: istiod downloads the signing keys itself
+   * (the sidecars get them inline) from a default-deny namespace. Outside the cluster by CIDR, inside it
+   * by namespace; `ports` are where its pods listen.
+   */
+  jwksEndpoint: Endpoint | { namespace: string; ports: number[] };
 }
 
 export interface MeshTeam {

@@ -7,6 +7,7 @@ import type { OperatorInstall } from "./externalSecrets";
 const CHART_REPOSITORY = "https://charts.external-secrets.io";
 const WEBHOOK_PORT = 10250;
 
+// The chart copies these maps (minus `enabled`) into the pod and container specs: typed as what they become.
 const hardenedContainer = {
   enabled: true,
   allowPrivilegeEscalation: false,
@@ -15,12 +16,13 @@ const hardenedContainer = {
   runAsUser: 1000,
   capabilities: { drop: ["ALL"] },
   seccompProfile: { type: "RuntimeDefault" },
-};
-const smallResources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
+} satisfies k8s.types.input.core.v1.SecurityContext & { enabled: boolean };
+const hardenedPod = { enabled: true, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } satisfies k8s.types.input.core.v1.PodSecurityContext & { enabled: boolean };
+const smallResources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } } satisfies k8s.types.input.core.v1.ResourceRequirements;
 
 /** Chart values: restricted security contexts and resources for every component; only namespaced stores. */
 function operatorValues() {
-  const component = { securityContext: hardenedContainer, podSecurityContext: { enabled: true, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, resources: smallResources };
+  const component = { securityContext: hardenedContainer, podSecurityContext: hardenedPod, resources: smallResources };
   return {
     installCRDs: true,
     ...component,
@@ -29,7 +31,9 @@ function operatorValues() {
     // Teams use namespaced SecretStores; cluster-wide stores are the cross-tenant hole, so the operator ignores them.
     processClusterStore: false,
     processClusterExternalSecret: false,
+    // No PushSecrets (they write to Vault). The chart refuses ClusterPushSecrets on without PushSecrets.
     processPushSecret: false,
+    processClusterPushSecret: false,
   };
 }
 

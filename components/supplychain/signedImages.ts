@@ -47,6 +47,25 @@ export function clusterImagePolicySpec(images: string[], authority: SignatureAut
   };
 }
 
+// The chart renders `podSecurityContext` (minus `enabled`) as the *container's* securityContext.
+const restrictedContainer = (runAsUser: number) => ({
+  enabled: true, runAsNonRoot: true, runAsUser, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+}) satisfies k8s.types.input.core.v1.SecurityContext & { enabled: boolean };
+
+/** Chart values: the webhook and the leases-cleanup hook (run on uninstall) admitted by Pod Security restricted. */
+function controllerValues() {
+  return {
+    webhook: {
+      // Refuse admission when verification cannot run, rather than letting unsigned images through.
+      failurePolicy: "Fail",
+      podSecurityContext: { ...restrictedContainer(1000), readOnlyRootFilesystem: true },
+      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    },
+    // kubectl writes its discovery cache under $HOME, so its root filesystem stays writable. 65532: the nonroot user of Chainguard images.
+    leasescleanup: { podSecurityContext: restrictedContainer(65532) },
+  };
+}
+
 /**
  * Signed images at admission: the Sigstore policy-controller (optional, pinned, hardened, locked-down
  * namespace) and a ClusterImagePolicy requiring a cosign signature from the configured key or
@@ -80,14 +99,7 @@ export class SignedImages extends pulumi.ComponentResource {
         repositoryOpts: { repo: CHART_REPOSITORY },
         namespace: namespace.namespaceName,
         atomic: true,
-        values: {
-          webhook: {
-            // Refuse admission when verification cannot run, rather than letting unsigned images through.
-            failurePolicy: "Fail",
-            podSecurityContext: { enabled: true, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
-          },
-        },
+        values: controllerValues(),
       }, { parent: this, dependsOn: [namespace] }));
     }
     new k8s.apiextensions.CustomResource(`${name}-policy`, {

@@ -8,7 +8,7 @@ import { ExternalSecrets } from "../../components/secrets/externalSecrets";
 
 const eso = new ExternalSecrets("eso", {
   install: {
-    chartVersion: "2.10.0", namespace: "external-secrets", environment: "dev", podSecurityVersion: "v1.35",
+    chartVersion: "2.9.0", namespace: "external-secrets", environment: "dev", podSecurityVersion: "v1.35",
     apiServer: { cidr: "10.0.0.0/28", ports: [443] }, vaultEndpoint: { cidr: "10.0.200.0/28", ports: [8200] },
   },
   vaultAddress: "https://vault.internal:8200",
@@ -78,7 +78,7 @@ describe("ExternalSecrets", () => {
 
   it("installs the operator pinned and hardened, ignoring cluster-wide stores", () => {
     const release = single(created, "kubernetes:helm.sh/v3:Release", "eso-operator").inputs as Record<string, any>;
-    expect(release).toMatchObject({ chart: "external-secrets", version: "2.10.0", repositoryOpts: { repo: "https://charts.external-secrets.io" }, namespace: "external-secrets" });
+    expect(release).toMatchObject({ chart: "external-secrets", version: "2.9.0", repositoryOpts: { repo: "https://charts.external-secrets.io" }, namespace: "external-secrets" });
     for (const component of [release.values, release.values.webhook, release.values.certController]) {
       expect(component.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
       expect(component.resources.limits).toEqual({ cpu: "200m", memory: "256Mi" });

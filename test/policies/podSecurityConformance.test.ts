@@ -3,8 +3,11 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { podSecurityPolicies } from "../../policypacks/ml-guard/policies/podSecurity";
 import { enforced, validateResource } from "../support/policyArgs";
+import { describeWithShared, sharedPath } from "../support/upstream";
 
-const FIXTURES = path.join(__dirname, "../fixtures/pod-security-restricted-v1.37");
+/** The Kubernetes project's pod-security-admission fixtures (see its README.md there for provenance). */
+const CONFORMANCE = "conformance/pod-security-restricted-v1.37";
+const FIXTURES = sharedPath(CONFORMANCE);
 const files = (verdict: "pass" | "fail") => fs.readdirSync(path.join(FIXTURES, verdict)).filter((file) => file.endsWith(".yaml")).sort();
 
 /** Which rule must reject each family of fixtures (the upstream check the fixture was generated for). */
@@ -34,7 +37,7 @@ function findings(verdict: "pass" | "fail", file: string) {
     enforced(validateResource(policy.name, "kubernetes:core/v1:Pod", pod)).map((finding) => `${policy.name}: ${finding.message}`));
 }
 
-describe("Pod Security Standards restricted v1.37: the Kubernetes project's own fixtures", () => {
+describeWithShared("Pod Security Standards restricted v1.37: the Kubernetes project's own fixtures", [`${CONFORMANCE}/pass`, `${CONFORMANCE}/fail`], () => {
   it("has the whole upstream set: 23 allowed, 76 rejected", () => {
     expect(files("pass")).toHaveLength(23);
     expect(files("fail")).toHaveLength(76);
