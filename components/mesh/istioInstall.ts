@@ -19,7 +19,7 @@ function jwksEgress(endpoint: MeshInstall["jwksEndpoint"]): k8s.types.input.netw
  * istiod's values, flat as the 1.30 chart documents them (the `pilot.` prefix is a legacy alias).
  * Pod Security restricted holds in istio-system and in every namespace istiod injects sidecars into.
  */
-const istiodValues = {
+const istiodValues = (trustDomain: string) => ({
   // Sidecars get the non-root istio-validation init container instead of istio-init (root, NET_ADMIN, NET_RAW).
   cni: { enabled: true },
   seccompProfile: { type: "RuntimeDefault" },
@@ -30,11 +30,13 @@ const istiodValues = {
   rollingMaxSurge: 1,
   // A limit of its own: the namespace's default limit (512Mi) is below istiod's request.
   resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "1", memory: "2Gi" } },
-  meshConfig: { accessLogFile: "/dev/stdout", outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } },
-};
+  // The chart writes trustDomain cluster.local unless told: the principals every policy names use this one.
+  meshConfig: { accessLogFile: "/dev/stdout", outboundTrafficPolicy: { mode: "REGISTRY_ONLY" }, trustDomain },
+});
 
 /** Istio base (CRDs), CNI (so sidecars need no privileged init container) and istiod, each pinned. */
-export function installIstio(owner: pulumi.ComponentResource, name: string, namespace: string, ingressNamespace: string, install: MeshInstall): pulumi.Resource[] {
+export function installIstio(owner: pulumi.ComponentResource, name: string, mesh: { namespace: string; ingressNamespace: string; trustDomain: string }, install: MeshInstall): pulumi.Resource[] {
+  const { namespace, ingressNamespace } = mesh;
   const controlPlane = new PlatformNamespace(`${name}-control-plane`, {
     namespace,
     environment: install.environment,
@@ -68,6 +70,6 @@ export function installIstio(owner: pulumi.ComponentResource, name: string, name
   const base = release("base", "base", controlPlane.namespaceName, { defaultRevision: "default" }, [controlPlane]);
   // The CNI node agent needs host access, so it runs in kube-system, which Pod Security leaves privileged.
   const cni = release("cni", "cni", "kube-system", { excludeNamespaces: ["kube-system"] }, [base]);
-  const istiod = release("istiod", "istiod", controlPlane.namespaceName, istiodValues, [cni]);
+  const istiod = release("istiod", "istiod", controlPlane.namespaceName, istiodValues(mesh.trustDomain), [cni]);
   return [controlPlane, base, cni, istiod];
 }

@@ -75,7 +75,7 @@ export class MeshAuth extends pulumi.ComponentResource {
     const trustDomain = args.trustDomain ?? "cluster.local";
     this.gatewayPrincipal = workloadPrincipal(trustDomain, args.ingressNamespace, args.ingressGatewayServiceAccount);
     this.issuer = args.jwt.issuer;
-    this.controlPlane = args.install ? installIstio(this, name, rootNamespace, args.ingressNamespace, args.install) : [];
+    this.controlPlane = args.install ? installIstio(this, name, { namespace: rootNamespace, ingressNamespace: args.ingressNamespace, trustDomain }, args.install) : [];
     const afterControlPlane = { parent: this, dependsOn: this.controlPlane };
     const labels = { [LABELS.managedBy]: MANAGED_BY };
 

@@ -75,6 +75,12 @@ describe("MeshAuth", () => {
       expect(single(created, "kubernetes:helm.sh/v3:Release", `mesh-${component}`).inputs).toMatchObject({ version: "1.30.0", repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" } });
     }
     expect((single(created, "kubernetes:helm.sh/v3:Release", "mesh-istiod").inputs).values.cni.enabled).toBe(true);
+    // FACT: the istiod chart's mesh config says trustDomain "cluster.local" and is merged with
+    // .Values.meshConfig (mergeOverwrite), so only meshConfig.trustDomain changes it (istio/istio 1.30.0
+    // manifests/charts/istio-control/istio-discovery/templates/configmap.yaml):
+    // the workload identities in every AuthorizationPolicy must be issued in the same trust domain.
+    expect((single(created, "kubernetes:helm.sh/v3:Release", "mesh-istiod").inputs).values.meshConfig.trustDomain).toBe("cluster.local");
+    expect(mesh.gatewayPrincipal).toBe("cluster.local/ns/istio-ingress/sa/istio-ingressgateway");
     expect(object("kubernetes:core/v1:Namespace", "mesh-control-plane-namespace").metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     expect(object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "mesh-control-plane-allow-xds-from-mesh").spec.ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { "istio-injection": "enabled" } } }, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-ingress" } } },

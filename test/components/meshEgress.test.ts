@@ -53,6 +53,7 @@ describe("the mesh registers exactly the egress the NetworkPolicies allow", () =
   it("the dev stack names its egress targets", () => {
     expect(k8s.egress.map((target) => [target.name, target.hosts, target.protocol])).toEqual([
       ["s3-endpoint", ["s3.us-west-2.amazonaws.com", "*.s3.us-west-2.amazonaws.com"], "TLS"],
+      ["sts-endpoint", ["sts.us-west-2.amazonaws.com"], "TLS"],
       ["vault", ["vault.ml-dev.internal"], "TLS"],
     ]);
   });

@@ -2,7 +2,7 @@ import { parsePlatformConfig, type RawStackConfig } from "../../config";
 
 /**
  * The stack config of an environment with `teams` teams, generated in memory: every layer on (Vault,
- * External Secrets, mesh, alerts, signing), as the dev stack has them, one model endpoint per team.
+ * IRSA, External Secrets, mesh, alerts, signing), as the dev stack has them, one model endpoint per team.
  */
 export function benchmarkConfig(teams: number): { raw: RawStackConfig; parsed: ReturnType<typeof parsePlatformConfig> } {
   const names = Array.from({ length: teams }, (_, index) => `team-${String(index).padStart(4, "0")}`);
@@ -12,17 +12,24 @@ export function benchmarkConfig(teams: number): { raw: RawStackConfig; parsed: R
     "secure-ml-platform:environment": "bench",
     "secure-ml-platform:teams": object(names.map((name) => ({ name, group: `ml-${name}`, quota: { cpu: "16", memory: "64Gi", gpu: 2 } }))),
     "secure-ml-platform:kubernetes": object({
-      egress: [{ name: "s3", cidr: "10.0.96.0/24", ports: [443], hosts: ["s3.us-west-2.amazonaws.com"] }],
+      egress: [
+        { name: "s3", cidr: "10.0.96.0/24", ports: [443], hosts: ["s3.us-west-2.amazonaws.com"] },
+        { name: "sts", cidr: "10.0.97.0/28", ports: [443], hosts: ["sts.us-west-2.amazonaws.com"] },
+      ],
       apiServer: { cidr: "10.0.0.0/28", ports: [443] },
       vaultEndpoint: { cidr: "10.0.200.0/28", ports: [8200] },
     }),
     "secure-ml-platform:vault": object({
       address: "https://vault.internal:8200", kubernetesHost: "https://kubernetes.default.svc",
       database: { host: "db.internal", username: "vault_admin", verifyConnection: false },
-      aws: { vaultPrincipalArn: "arn:aws:iam::123456789012:role/vault" },
+    }),
+    "secure-ml-platform:awsWorkloadIdentity": object({
+      oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/BENCH", issuerUrl: "https://oidc.eks.us-west-2.amazonaws.com/id/BENCH",
     }),
     "secure-ml-platform:externalSecrets": "{}",
-    "secure-ml-platform:mesh": object({ jwt: { issuer: "https://login.example.com", jwksUri: "https://login.example.com/jwks.json", audiences: ["ml"] }, rateLimit: {} }),
+    "secure-ml-platform:mesh": object({
+      jwt: { issuer: "https://login.example.com", jwksUri: "https://login.example.com/jwks.json", audiences: ["ml"] }, jwksEndpoint: { cidr: "10.0.210.0/28", ports: [443] }, rateLimit: {},
+    }),
     "secure-ml-platform:alerts": "{}",
     "secure-ml-platform:supplyChain": object({ authority: { publicKey: "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----" }, egress: [{ cidr: "10.0.250.0/28", ports: [443] }] }),
     "secure-ml-platform:models": object(names.map((team) => ({

@@ -128,6 +128,7 @@ const ISTIOD_TEMPLATE_READS: TemplateRead[] = [
   // config istiod loads; the fields below are MeshConfig's (pkg/config/mesh/mesh.go DefaultMeshConfig sets them).
   { path: "meshConfig.accessLogFile", source: "templates/configmap.yaml merges .Values.meshConfig into the `mesh` ConfigMap key (MeshConfig.accessLogFile)" },
   { path: "meshConfig.outboundTrafficPolicy.mode", source: "templates/configmap.yaml merges .Values.meshConfig into the `mesh` ConfigMap key (MeshConfig.outboundTrafficPolicy)" },
+  { path: "meshConfig.trustDomain", source: "templates/configmap.yaml merges .Values.meshConfig over the mesh's trustDomain \"cluster.local\" (MeshConfig.trustDomain)" },
 ];
 
 export const istiod: ChartModel = {
