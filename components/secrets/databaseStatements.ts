@@ -1,31 +1,35 @@
 /**
- * The SQL Vault's postgresql-database-plugin runs for each team: creating and revoking its database
- * users. Pure functions, reviewed and tested on their own.
+ * The SQL Vault's postgresql-database-plugin runs for each team identity: creating its user when a lease
+ * starts and removing it when the lease ends. Pure functions; the database must first look like
+ * databaseSetupSql (databaseSetup.ts) describes.
+ *
+ * The plugin splits every statement on `;` and replaces {{name}}, {{password}} and {{expiration}} as
+ * plain text, so no statement may hold a `;` of its own: what needs logic lives in vault_lease.end_lease.
  */
+import { accessGroupRole, LEASE_SCHEMA, leaseRevokerRole, quoted, type DatabaseAccess } from "./databaseRoles";
 
-/** PostgreSQL schema that holds a team's tables, e.g. `team_vision`. */
-export const teamSchema = (team: string) => `team_${team.replace(/-/g, "_")}`;
+export { teamSchema, type DatabaseAccess } from "./databaseRoles";
 
-const quoted = (identifier: string) => `"${identifier}"`;
+const LEASE_USER = `"{{name}}"`;
 
-/** A login role valid until the lease ends, with data access to the team's schema only. */
-export function creationStatements(database: string, schema: string): string[] {
+/** A login valid until the lease ends, whose only privileges are its access group's in the team's schema. */
+export function creationStatements(database: string, schema: string, access: DatabaseAccess): string[] {
   return [
-    `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
-    `GRANT CONNECT ON DATABASE ${quoted(database)} TO "{{name}}";`,
-    `GRANT USAGE ON SCHEMA ${quoted(schema)} TO "{{name}}";`,
-    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${quoted(schema)} TO "{{name}}";`,
-    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${quoted(schema)} TO "{{name}}";`,
+    // No grant of its own: dropping the user later leaves nothing behind in the catalogs.
+    `CREATE ROLE ${LEASE_USER} WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}' IN ROLE ${quoted(accessGroupRole(database, schema, access))};`,
+    // end_lease acts with the user's privileges to end its sessions and hand over what it created.
+    `GRANT ${LEASE_USER} TO ${quoted(leaseRevokerRole(database))};`,
+    `ALTER ROLE ${LEASE_USER} IN DATABASE ${quoted(database)} SET search_path TO ${quoted(schema)};`,
   ];
 }
 
-/** Revokes everything the creation statements granted, then drops the role. */
-export function revocationStatements(database: string, schema: string): string[] {
+/**
+ * Ends the user's sessions, gives what it created to its access group, then drops it. Succeeds when the
+ * user is already gone, so a revocation Vault retries does not fail.
+ */
+export function revocationStatements(): string[] {
   return [
-    `REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA ${quoted(schema)} FROM "{{name}}";`,
-    `REVOKE ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA ${quoted(schema)} FROM "{{name}}";`,
-    `REVOKE USAGE ON SCHEMA ${quoted(schema)} FROM "{{name}}";`,
-    `REVOKE CONNECT ON DATABASE ${quoted(database)} FROM "{{name}}";`,
-    `DROP ROLE IF EXISTS "{{name}}";`,
+    `SELECT ${quoted(LEASE_SCHEMA)}."end_lease"('{{name}}');`,
+    `DROP ROLE IF EXISTS ${LEASE_USER};`,
   ];
 }
