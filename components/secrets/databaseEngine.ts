@@ -67,7 +67,7 @@ export function databaseEngine(owner: pulumi.ComponentResource, name: string, en
     name: user.role,
     dbName: db.name,
     creationStatements: creationStatements(db.name, teamSchema(user.team), user.access),
-    revocationStatements: revocationStatements(db.name, teamSchema(user.team)),
+    revocationStatements: revocationStatements(),
     defaultTtl: db.credentialTtlSeconds,
     maxTtl: db.credentialMaxTtlSeconds,
   }, { parent: owner, dependsOn: [connection] }));
