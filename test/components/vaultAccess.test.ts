@@ -122,7 +122,7 @@ describe("VaultAccess Kubernetes auth", () => {
     expect(config.kubernetesCaCert).toBeUndefined();
   });
 
-  it("outside it: a dedicated token reviewer bound to system:auth-delegator, its token write-only and secret, the CA and the issuer checked", async () => {
+  it("outside it: a dedicated token reviewer bound to system:auth-delegator, its token write-only and secret, the CA and the issuer checked", () => {
     const config = single(created, "vault:kubernetes/authBackendConfig:AuthBackendConfig", "ext-kubernetes-auth-config");
     expect(config.inputs).toMatchObject({
       kubernetesHost: "https://ABC.gr7.us-east-1.eks.amazonaws.com", disableLocalCaJwt: true, tokenReviewerJwtWoVersion: 1,
