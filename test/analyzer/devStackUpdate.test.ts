@@ -52,12 +52,12 @@ describe("the ml-guard pack over the Analyzer protocol, dev stack as after pulum
 
   it("blocks a weakened Vault: a role open to every namespace, a static-token store, no audit device, a stale refresh", async () => {
     const weakened = resources.filter((r) => r.type !== "vault:index/audit:Audit").map((r) => {
-      if (r.name === "ml-dev-vault-vision-role") return changed(r, { ...r.inputs, boundServiceAccountNamespaces: ["*"] });
+      if (r.name === "ml-dev-vault-dev-vision-training-role") return changed(r, { ...r.inputs, boundServiceAccountNamespaces: ["*"] });
       if (r.name === "ml-dev-external-secrets-vision-store") {
         const spec = r.inputs.spec as { provider: { vault: Record<string, unknown> } };
         return changed(r, { ...r.inputs, spec: { provider: { vault: { ...spec.provider.vault, auth: { tokenSecretRef: { name: "root-token", key: "token" } } } } } });
       }
-      if (r.name === "ml-dev-external-secrets-nlp-aws") return changed(r, { ...r.inputs, spec: { ...(r.inputs.spec as object), refreshInterval: "30m" } });
+      if (r.name === "ml-dev-external-secrets-nlp-mlflow-db-serving") return changed(r, { ...r.inputs, spec: { ...(r.inputs.spec as object), refreshInterval: "2h" } });
       return r;
     });
     const policies = mandatory((await session.analyze(weakened, context)).violations).map((v) => v.policy);

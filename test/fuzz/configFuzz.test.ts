@@ -27,8 +27,10 @@ const validConfig = fc.uniqueArray(dnsLabel, { minLength: 1, maxLength: 6 }).cha
     quota: fc.record({ cpu: quantity, memory: quantity, gpu: fc.integer({ min: 0, max: 64 }), pvcs: fc.integer({ min: 0, max: 100 }), pods: fc.integer({ min: 1, max: 500 }) }),
   }))),
   storage: fc.record({ kmsDeletionWindowDays: fc.integer({ min: 14, max: 30 }), kmsRotationPeriodDays: fc.integer({ min: 90, max: 365 }) }),
-  egress: fc.array(fc.record({ name: dnsLabel, cidr, ports: fc.array(port, { minLength: 1, maxLength: 2 }) }), { maxLength: 3 }).map((list) => list.filter((item, index) => list.findIndex((other) => other.name === item.name) === index)),
+  egress: fc.array(fc.record({ name: dnsLabel, cidr, ports: fc.array(port, { minLength: 1, maxLength: 2 }) }).map((target) => ({ ...target, hosts: [`${target.name}.example.com`] })), { maxLength: 3 }).map((list) => list.filter((item, index) => list.findIndex((other) => other.name === item.name) === index)),
   vault: fc.boolean(),
+  externalVault: fc.boolean(),
+  irsa: fc.boolean(),
   mesh: fc.boolean(),
   models: fc.boolean(),
   apiServer: endpoint,
@@ -38,16 +40,23 @@ const validConfig = fc.uniqueArray(dnsLabel, { minLength: 1, maxLength: 6 }).cha
     [`${P}:environment`]: "fuzz",
     [`${P}:teams`]: JSON.stringify(choice.teams),
     [`${P}:storage`]: JSON.stringify(choice.storage),
-    [`${P}:kubernetes`]: JSON.stringify({ egress: choice.egress, apiServer: choice.apiServer, vaultEndpoint: { cidr: "10.0.200.0/28", ports: [8200] } }),
   };
+  // IRSA pods exchange their token with the regional STS endpoint, which must be an egress target.
+  const sts = { name: "sts-endpoint", cidr: "10.0.97.0/28", ports: [443], hosts: ["sts.eu-west-1.amazonaws.com"] };
+  const egress = choice.irsa ? [...choice.egress.filter((target) => target.name !== sts.name), sts] : choice.egress;
+  values[`${P}:kubernetes`] = JSON.stringify({ egress, apiServer: choice.apiServer, vaultEndpoint: { cidr: "10.0.200.0/28", ports: [8200] } });
+  if (choice.irsa) {
+    values[`${P}:awsWorkloadIdentity`] = JSON.stringify({ oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/FUZZ", issuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/FUZZ" });
+  }
   const secretKeys = new Set<string>();
   if (choice.vault) {
-    values[`${P}:vault`] = JSON.stringify({ address: "https://vault:8200", kubernetesHost: "https://k8s", database: { host: "db", username: "vault_admin" }, aws: { vaultPrincipalArn: "arn:aws:iam::123456789012:role/vault" } });
+    const topology = choice.externalVault ? { topology: "external", kubernetesCaCert: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----" } : {};
+    values[`${P}:vault`] = JSON.stringify({ address: "https://vault:8200", kubernetesHost: "https://k8s", ...topology, database: { host: "db", username: "vault_admin" } });
     values[`${P}:externalSecrets`] = "{}";
     values[`${P}:databasePassword`] = "fuzz-password";
     secretKeys.add(`${P}:databasePassword`);
   }
-  if (choice.mesh) values[`${P}:mesh`] = JSON.stringify({ jwt: { issuer: "https://idp", jwksUri: "https://idp/jwks", audiences: ["a"] } });
+  if (choice.mesh) values[`${P}:mesh`] = JSON.stringify({ jwt: { issuer: "https://idp", jwksUri: "https://idp/jwks", audiences: ["a"] }, jwksEndpoint: { cidr: "10.0.210.0/28", ports: [443] } });
   if (choice.mesh && choice.models) {
     values[`${P}:models`] = JSON.stringify([{ team: choice.teams[0].name, name: "m", version: "1", image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/m@sha256:${"a".repeat(64)}`, artifactPath: "m/1/", artifactSha256: "b".repeat(64) }]);
   }

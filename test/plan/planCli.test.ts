@@ -52,7 +52,9 @@ describe("npm run plan -- --stack dev", () => {
     const objects = parseAllDocuments(fs.readFileSync(path.join(out, "vision.yaml"), "utf8")).map((doc) => doc.toJS() as { apiVersion: string; kind: string });
     expect(objects[0].kind).toBe("Namespace");
     expect(objects.map((object) => object.kind)).toEqual(expect.arrayContaining(["SecretStore", "VaultDynamicSecret", "ExternalSecret", "PeerAuthentication", "AuthorizationPolicy", "InferenceService"]));
-    expect(objects.length).toBe(32);
+    // Among them 10 NetworkPolicies and one ServiceEntry per egress target (S3, STS, Vault).
+    expect(objects.length).toBe(38);
+    expect(objects.filter((object) => object.kind === "ServiceEntry")).toHaveLength(3);
     // KServe publishes no schema package; every other object is checked against its published schema.
     for (const object of objects.filter((item) => item.kind !== "InferenceService")) validateKubernetesObject(object);
   });
