@@ -1,6 +1,9 @@
 /** Jest only transpiles (isolatedModules); `tsc --noEmit` type-checks the whole tree once in `npm test`. */
 module.exports = {
   testEnvironment: "node",
+  // Jest's default on two cores is one worker; most suites wait on child processes (the pack, the plan
+  // CLI, PostgreSQL), so two workers finish in two thirds of the time (measured: 273 s -> 182 s).
+  maxWorkers: 2,
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
