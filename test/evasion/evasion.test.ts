@@ -235,3 +235,75 @@ describe("tricky but compliant: no false positives", () => {
     pass("vault-auth-role-ttl-too-long", "vault:kubernetes/authBackendRole:AuthBackendRole", { boundServiceAccountNames: ["a"], boundServiceAccountNamespaces: ["n"], tokenTtl: "59m59s", tokenMaxTtl: "24h" });
   });
 });
+
+// RBAC and API tokens: the same grant re-spelled (subject kinds, subresource wildcards, role in another
+// resource of the stack) must still be caught; look-alikes that grant nothing must pass.
+// FACT: a User named system:serviceaccount:<ns>:<name> is that service account (the authorizer compares
+// user names), and `*` + `/exec` in resources matches pods/exec. Source: kubernetes/kubernetes
+// pkg/registry/rbac/validation/rule.go (appliesToUser, MatchesUsername) and
+// pkg/apis/rbac/v1/evaluation_helpers.go (ResourceMatches).
+import { validateStack, type FakeResource } from "../support/policyArgs";
+
+describe("RBAC grants moved between subjects, bindings and rules", () => {
+  const RBAC = "kubernetes:rbac.authorization.k8s.io/v1";
+  /** One workload ServiceAccount of namespace vision, spelled each way a subject can name it. */
+  const WORKLOAD_SUBJECTS = [
+    { kind: "ServiceAccount", name: "serving", namespace: "vision" },
+    { kind: "User", name: "system:serviceaccount:vision:serving" },
+    { kind: "Group", name: "system:serviceaccounts:vision" },
+    { kind: "Group", name: "system:serviceaccounts" },
+  ];
+  const HARMLESS = { apiGroups: [""], resources: ["configmaps"], verbs: ["get"] };
+  /** Escalating rules, each spelled a less obvious way. */
+  const ESCALATING = [
+    { apiGroups: ["*"], resources: ["*/exec"], verbs: ["create"] },
+    { apiGroups: ["", "apps"], resources: ["users", "groups"], verbs: ["impersonate"] },
+    { apiGroups: ["*"], resources: ["nodes/proxy"], verbs: ["get"] },
+    { apiGroups: ["admissionregistration.k8s.io"], resources: ["mutatingwebhookconfigurations"], verbs: ["deletecollection"] },
+    { apiGroups: ["certificates.k8s.io"], resources: ["signers"], verbs: ["approve"] },
+  ];
+  const stackOf = (rules: unknown[], subject: unknown, position: number): FakeResource[] => [
+    { type: `${RBAC}:ClusterRole`, name: "role", props: { metadata: { name: "helper" }, rules } },
+    { type: `${RBAC}:ClusterRoleBinding`, name: "binding", props: { metadata: { name: "helper" }, roleRef: { kind: "ClusterRole", name: "helper" }, subjects: [...Array.from({ length: position }, () => ({ kind: "Group", name: "system:masters" })), subject] } },
+  ];
+
+  it("an escalating rule at any position, bound cluster-wide to the workload however named, is caught", () => {
+    fc.assert(fc.property(fc.constantFrom(...ESCALATING), fc.constantFrom(...WORKLOAD_SUBJECTS), fc.nat(3), fc.nat(2), (rule, subject, before, position) => {
+      const rules = [...Array.from({ length: before }, () => HARMLESS), rule];
+      return enforced(validateStack("k8s-rbac-disallow-escalation-paths", stackOf(rules, subject, position))).length > 0;
+    }), RUNS);
+  });
+
+  it("cluster-admin to the workload however named is caught by the binding rule", () => {
+    for (const subject of WORKLOAD_SUBJECTS) {
+      expect([subject, caught("k8s-rbac-disallow-service-account-admin", `${RBAC}:ClusterRoleBinding`, { roleRef: { kind: "ClusterRole", name: "cluster-admin" }, subjects: [subject] })]).toEqual([subject, true]);
+    }
+  });
+
+  it("reading every Secret through a ClusterRole bound by a RoleBinding is caught; naming the Secret passes", () => {
+    const reader = (rule: Record<string, unknown>): FakeResource[] => [
+      { type: `${RBAC}:ClusterRole`, name: "role", props: { metadata: { name: "reader" }, rules: [rule] } },
+      { type: `${RBAC}:RoleBinding`, name: "binding", props: { metadata: { name: "r", namespace: "vision" }, roleRef: { kind: "ClusterRole", name: "reader" }, subjects: [{ kind: "ServiceAccount", name: "serving" }] } },
+    ];
+    expect(enforced(validateStack("k8s-rbac-disallow-secret-read-all", reader({ apiGroups: ["*"], resources: ["secrets", "configmaps"], verbs: ["watch"] })))).toHaveLength(1);
+    expect(validateStack("k8s-rbac-disallow-secret-read-all", reader({ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["model-registry"] }))).toEqual([]);
+  });
+
+  it("look-alikes grant nothing: exec in another API group, a subresource of another resource, a CRD named like nodes/proxy", () => {
+    for (const rule of [
+      { apiGroups: ["apps"], resources: ["pods/exec"], verbs: ["create"] },
+      { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
+      { apiGroups: ["example.com"], resources: ["nodes/proxy"], verbs: ["get"] },
+    ]) {
+      expect(validateStack("k8s-rbac-disallow-escalation-paths", stackOf([rule], WORKLOAD_SUBJECTS[0], 0))).toEqual([]);
+    }
+  });
+
+  it("an API token turned on in any workload kind is caught; a projected Vault token is not", () => {
+    for (const [kind, type, props] of workloadKinds({ ...compliantPodSpec(), automountServiceAccountToken: true })) {
+      expect([kind, caught("pod-restrict-api-token-mount", type, props)]).toEqual([kind, true]);
+    }
+    const vault = { ...compliantPodSpec(), automountServiceAccountToken: false, volumes: [{ name: "vault-token", projected: { sources: [{ serviceAccountToken: { audience: "vault", path: "token" } }] } }] };
+    for (const [kind, type, props] of workloadKinds(vault)) expect([kind, caught("pod-restrict-api-token-mount", type, props)]).toEqual([kind, false]);
+  });
+});

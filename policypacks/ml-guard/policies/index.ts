@@ -6,6 +6,7 @@ import { iamPolicies } from "./iam";
 import { istioPolicies } from "./istio";
 import { kmsPolicies } from "./kms";
 import { podSecurityPolicies } from "./podSecurity";
+import { rbacPolicies } from "./rbac";
 import { s3Policies } from "./s3";
 import { secretPolicies } from "./secrets";
 import { servingPolicies } from "./serving";
@@ -17,5 +18,5 @@ import { workloadPolicies } from "./workloads";
 /** Every rule of ml-guard, by domain. */
 export const policies: Policies = [
   ...s3Policies, ...kmsPolicies, ...iamPolicies, ...tenancyPolicies, ...podSecurityPolicies, ...workloadPolicies, ...secretPolicies,
-  ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies, ...auditPolicies, ...teamStackPolicies, ...servingPolicies, ...credentialPolicies,
+  ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies, ...auditPolicies, ...teamStackPolicies, ...servingPolicies, ...credentialPolicies, ...rbacPolicies,
 ];
