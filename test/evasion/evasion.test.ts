@@ -6,6 +6,7 @@
 import * as fc from "fast-check";
 import { enforced, messages, validateResource } from "../support/policyArgs";
 import { compliantContainer, compliantPodSpec, PINNED_IMAGE, servingLabels, workloadKinds } from "../support/workloads";
+import { crdWorkloadKinds } from "../support/crdWorkloads";
 
 type Spec = Record<string, any>;
 const RUNS = { numRuns: 150 };
@@ -305,5 +306,35 @@ describe("RBAC grants moved between subjects, bindings and rules", () => {
     }
     const vault = { ...compliantPodSpec(), automountServiceAccountToken: false, volumes: [{ name: "vault-token", projected: { sources: [{ serviceAccountToken: { audience: "vault", path: "token" } }] } }] };
     for (const [kind, type, props] of workloadKinds(vault)) expect([kind, caught("pod-restrict-api-token-mount", type, props)]).toEqual([kind, false]);
+  });
+});
+
+describe("a violation moved into a workload CRD (JobSet, Trainer runtimes, LeaderWorkerSet, KubeRay, Argo, ServingRuntime, Notebook, DeploymentConfig)", () => {
+  const CRD_KINDS = crdWorkloadKinds(compliantPodSpec()).map(([kind]) => kind);
+
+  it("is caught in every list, at every position, in every CRD kind", () => {
+    fc.assert(fc.property(
+      fc.constantFrom(...CONTAINER_VIOLATIONS), fc.constantFrom(...LISTS), fc.nat(3), fc.constantFrom(...CRD_KINDS),
+      ([rule, mutate], list, position, kind) => {
+        const spec = compliantPodSpec();
+        const containers = Array.from({ length: position + 1 }, (_, index) => compliantContainer(`${list}-${index}`));
+        mutate(containers[position]);
+        spec[list] = [...(spec[list] ?? []), ...containers];
+        const [, type, props] = crdWorkloadKinds(spec, servingLabels).find(([candidate]) => candidate === kind)!;
+        return caught(rule, type, props);
+      }), RUNS);
+  });
+
+  it("dropping the serving role label leaves a serving-account workload held to the model rules", () => {
+    for (const [kind, type, props] of crdWorkloadKinds({ ...compliantPodSpec(), serviceAccountName: "serving" }).filter(([candidate]) => !/ServingRuntime/.test(candidate))) {
+      expect([kind, caught("serving-missing-model-labels", type, props), caught("serving-missing-model-sha256", type, props)]).toEqual([kind, true, true]);
+    }
+  });
+
+  it("re-spelling a removed apiVersion or hiding containers in an unknown kind is caught; a ConfigMap mentioning containers is not", () => {
+    const template = { spec: compliantPodSpec() };
+    expect(caught("workload-unreadable-pod-template", "kubernetes:extensions/v1beta1:Deployment", { metadata: { namespace: "vision" }, spec: { template } })).toBe(true);
+    expect(caught("workload-unreadable-pod-template", "kubernetes:example.com/v1:Trainer", { metadata: { namespace: "vision" }, spec: { workers: { template } } })).toBe(true);
+    expect(caught("workload-unreadable-pod-template", "kubernetes:core/v1:ConfigMap", { metadata: { namespace: "vision" }, data: { "pod.yaml": "spec: {containers: [{name: x}]}" } })).toBe(false);
   });
 });

@@ -38,6 +38,17 @@ describe("workload rules", () => {
       expect(check("pod-require-pinned-images", withSpec((s) => (s.containers[0].image = image)))).toEqual([expect.stringContaining(`spec.containers[0].image: container "main" uses ${JSON.stringify(image)}`)]);
     });
 
+    it.each([
+      ["too short", "nvcr.io/nvidia/pytorch@sha256:abc"],
+      ["upper-case hex", `nvcr.io/nvidia/pytorch@sha256:${"A".repeat(64)}`],
+      ["no algorithm", `nvcr.io/nvidia/pytorch@${"a".repeat(64)}`],
+      ["after a tag", "nvcr.io/nvidia/pytorch:24.01@sha256:"],
+    ])("calls a digest that is %s a malformed digest, not a tag", (_case, image) => {
+      const [message] = check("pod-require-pinned-images", withSpec((s) => (s.containers[0].image = image)));
+      expect(message).toContain(`uses ${JSON.stringify(image)}, whose malformed digest "${image.slice(image.indexOf("@") + 1)}" pins nothing`);
+      expect(message).not.toContain("latest");
+    });
+
     it("accepts a tag followed by a digest (the digest decides) and a registry port with a digest", () => {
       expect(check("pod-require-pinned-images", withSpec((s) => (s.containers[0].image = `nvcr.io/nvidia/pytorch:24.01@sha256:${"c".repeat(64)}`)))).toEqual([]);
       expect(check("pod-require-pinned-images", withSpec((s) => (s.containers[0].image = `localhost:5000/trainer@sha256:${"c".repeat(64)}`)))).toEqual([]);

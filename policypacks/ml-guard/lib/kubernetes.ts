@@ -1,3 +1,5 @@
+import * as crd from "./crdPodTemplates";
+import { containerView, podView, templateView } from "./podViews";
 import { asArray, asRecord, asString, isRecord, isUnknown } from "./values";
 
 /** `kubernetes:apps/v1:Deployment` -> group `apps`, version `v1`, kind `Deployment` (core group is ""). */
@@ -52,97 +54,83 @@ export interface PodView {
   namespace?: string;
   /** Parts of the template that are unknown until apply, so no rule can vouch for them in preview. */
   unknownPaths: string[];
+  /** The metadata of the resource that carries the template (the Deployment's own, not its pods'). */
+  workloadMetadata?: Record<string, unknown>;
+  /** Parts that make the template unreadable as a pod (wrong types, no containers): what is wrong with each. */
+  malformedParts?: PodTemplateProblem[];
+  /** Parts no rule can read (e.g. Argo's podSpecPatch), so the pods they produce are not vouched for. */
+  uncheckedParts?: PodTemplateProblem[];
 }
 
-const CONTAINER_LISTS: ContainerList[] = ["containers", "initContainers", "ephemeralContainers"];
+export interface PodTemplateProblem {
+  path: string;
+  problem: string;
+}
+
 const TEMPLATE_WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"]);
+/** Groups that serve (or served) those kinds: extensions/v1beta1 is long removed but still written, so still read. */
+const TEMPLATE_WORKLOAD_GROUPS = new Set(["apps", "batch", "", "extensions"]);
 /** KServe predictor keys that hold a model server container (the `model` spec or a framework shortcut). */
 const KSERVE_MODEL_KEYS = ["model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "huggingface", "lightgbm", "pmml", "paddle"];
 const KSERVE_COMPONENTS = ["predictor", "transformer", "explainer"];
 
-function containersOf(spec: Record<string, unknown>, specPath: string, extra: ContainerView[] = []): ContainerView[] {
-  const views = CONTAINER_LISTS.flatMap((list) =>
-    asArray(spec[list]).map((container, index) => ({
-      list,
-      name: asString(asRecord(container).name) ?? `#${index}`,
-      path: `${specPath}.${list}[${index}]`,
-      container: asRecord(container),
-    })),
-  );
-  return [...views, ...extra];
-}
+type CrdWalk = (kind: string, spec: Record<string, unknown>, namespace: string | undefined, workloadMetadata: Record<string, unknown>) => PodView[];
 
-/** The structural parts of a template that, when unknown, hide what the rules look at. */
-function unknownPathsOf(metadata: unknown, metadataPath: string, spec: unknown, specPath: string, containers: ContainerView[]): string[] {
-  const record = asRecord(spec);
-  const candidates: [string, unknown][] = [
-    [metadataPath, metadata],
-    [specPath, spec],
-    [`${specPath}.securityContext`, record.securityContext],
-    [`${specPath}.volumes`, record.volumes],
-    ...CONTAINER_LISTS.map((list): [string, unknown] => [`${specPath}.${list}`, record[list]]),
-    ...CONTAINER_LISTS.flatMap((list) => asArray(record[list]).map((container, index): [string, unknown] => [`${specPath}.${list}[${index}]`, container])),
-    ...containers.map((view): [string, unknown] => [`${view.path}.securityContext`, view.container.securityContext]),
-  ];
-  return candidates.filter(([, value]) => isUnknown(value)).map(([path]) => path);
-}
+/** `group` -> kind -> walker, for the CRDs whose pod templates sit at their own paths. */
+const CRD_WALKS: Record<string, Record<string, CrdWalk>> = {
+  "jobset.x-k8s.io": { JobSet: crd.jobSetTemplates },
+  "trainer.kubeflow.org": { TrainingRuntime: crd.trainingRuntimeTemplates, ClusterTrainingRuntime: crd.trainingRuntimeTemplates },
+  "leaderworkerset.x-k8s.io": { LeaderWorkerSet: crd.leaderWorkerTemplates },
+  "ray.io": { RayCluster: crd.rayTemplates, RayJob: crd.rayTemplates, RayService: crd.rayTemplates },
+  "argoproj.io": { Workflow: crd.argoTemplates, WorkflowTemplate: crd.argoTemplates, ClusterWorkflowTemplate: crd.argoTemplates, CronWorkflow: crd.argoTemplates },
+  "serving.kserve.io": { ServingRuntime: crd.servingRuntimeTemplates, ClusterServingRuntime: crd.servingRuntimeTemplates },
+  "kubeflow.org": { Notebook: crd.notebookTemplates },
+};
 
-function podView(kind: string, metadata: unknown, metadataPath: string, spec: unknown, specPath: string, namespace?: string, extra?: ContainerView[]): PodView {
-  const podSpec = asRecord(spec);
-  const containers = containersOf(podSpec, specPath, extra);
-  return {
-    kind, metadata: asRecord(metadata), metadataPath, spec: podSpec, specPath, containers, namespace,
-    unknownPaths: unknownPathsOf(metadata, metadataPath, spec, specPath, containers),
-  };
-}
-
-function templateView(kind: string, template: unknown, path: string, namespace?: string): PodView {
-  const record = asRecord(template);
-  const view = podView(kind, record.metadata, `${path}.metadata`, record.spec, `${path}.spec`, namespace);
-  return isUnknown(template) ? { ...view, unknownPaths: [path, ...view.unknownPaths] } : view;
+function inferenceServiceViews(kind: string, props: Record<string, unknown>, spec: Record<string, unknown>, namespace: string | undefined): PodView[] {
+  return KSERVE_COMPONENTS.filter((component) => isRecord(spec[component])).map((component) => {
+    const componentSpec = asRecord(spec[component]);
+    const specPath = `spec.${component}`;
+    const modelContainers = KSERVE_MODEL_KEYS.filter((key) => isRecord(componentSpec[key])).map((key) =>
+      containerView("model", componentSpec[key], `${specPath}.${key}`, "kserve-container"));
+    // An InferenceService's own metadata is what KServe propagates to the pods it creates.
+    return podView({ kind, metadata: props.metadata, metadataPath: "metadata", spec: componentSpec, specPath, namespace, workloadMetadata: asRecord(props.metadata), extra: modelContainers, needsContainers: false });
+  });
 }
 
 /**
- * Every pod template a resource carries: a Pod itself, the template of Deployments and the like, a
- * CronJob's job template, each replica of a Kubeflow training job, each KServe InferenceService
- * component (whose model server is a container too). Empty for anything else.
+ * Every pod template a resource carries: a Pod itself, the template of Deployments and the like
+ * (OpenShift DeploymentConfigs too), a CronJob's job template, each replica of a Kubeflow training
+ * job, each KServe InferenceService component (whose model server is a container too), and the
+ * templates of the workload CRDs in CRD_WALKS. Empty for anything else.
  */
 export function podTemplatesOf(type: string, props: Record<string, unknown>): PodView[] {
   const parsed = parseKubernetesType(type);
   if (!parsed) return [];
   const { kind, group } = parsed;
   const spec = asRecord(props.spec);
-  const namespace = asString(asRecord(props.metadata).namespace);
-  if (group === "" && kind === "Pod") return [podView(kind, props.metadata, "metadata", props.spec, "spec", namespace)];
-  if (TEMPLATE_WORKLOADS.has(kind) && (group === "apps" || group === "batch" || group === "")) {
-    return [templateView(kind, spec.template, "spec.template", namespace)];
+  const workloadMetadata = asRecord(props.metadata);
+  const namespace = asString(workloadMetadata.namespace);
+  if (group === "" && kind === "Pod") return [podView({ kind, metadata: props.metadata, metadataPath: "metadata", spec: props.spec, specPath: "spec", namespace, workloadMetadata })];
+  if (group === "" && kind === "PodTemplate") return [templateView(kind, props.template, "template", namespace, workloadMetadata)];
+  if ((TEMPLATE_WORKLOADS.has(kind) && TEMPLATE_WORKLOAD_GROUPS.has(group)) || (group === "apps.openshift.io" && kind === "DeploymentConfig")) {
+    return [templateView(kind, spec.template, "spec.template", namespace, workloadMetadata)];
   }
   if (kind === "CronJob" && group === "batch") {
-    return [templateView(kind, asRecord(asRecord(spec.jobTemplate).spec).template, "spec.jobTemplate.spec.template", namespace)];
+    return [templateView(kind, asRecord(asRecord(spec.jobTemplate).spec).template, "spec.jobTemplate.spec.template", namespace, workloadMetadata)];
   }
+  const walk = CRD_WALKS[group]?.[kind];
+  if (walk) return walk(kind, spec, namespace, workloadMetadata);
   if (group === "kubeflow.org") {
     // PyTorchJob.spec.pytorchReplicaSpecs, TFJob.spec.tfReplicaSpecs, MPIJob.spec.mpiReplicaSpecs, ...
     return Object.entries(spec)
       .filter(([key, value]) => key.endsWith("ReplicaSpecs") && isRecord(value))
       .flatMap(([key, replicas]) =>
         Object.entries(asRecord(replicas)).map(([role, replica]) =>
-          templateView(kind, asRecord(replica).template, `spec.${key}.${role}.template`, namespace)),
+          templateView(kind, asRecord(replica).template, `spec.${key}.${role}.template`, namespace, workloadMetadata)),
       );
   }
-  if (group === "serving.kserve.io" && kind === "InferenceService") {
-    return KSERVE_COMPONENTS.filter((component) => isRecord(spec[component])).map((component) => {
-      const componentSpec = asRecord(spec[component]);
-      const specPath = `spec.${component}`;
-      const modelContainers = KSERVE_MODEL_KEYS.filter((key) => isRecord(componentSpec[key])).map((key) => ({
-        list: "model" as const,
-        name: asString(asRecord(componentSpec[key]).name) ?? "kserve-container",
-        path: `${specPath}.${key}`,
-        container: asRecord(componentSpec[key]),
-      }));
-      // An InferenceService's own metadata is what KServe propagates to the pods it creates.
-      return podView(kind, props.metadata, "metadata", componentSpec, specPath, namespace, modelContainers);
-    });
-  }
+  if (group === "serving.kserve.io" && kind === "InferenceService") return inferenceServiceViews(kind, props, spec, namespace);
   return [];
 }
 

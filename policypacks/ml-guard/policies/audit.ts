@@ -2,7 +2,9 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { S3, isOneOf } from "../lib/aws";
 import { bridgedBoolean } from "../lib/bridgedValues";
 import { bucketName } from "../lib/buckets";
+import type { ExemptNamespacesConfig } from "../lib/config";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
+import { servesModel, servingWorkloadSchema, type ServingWorkloadConfig } from "../lib/servingWorkloads";
 import { withRawProps, type StackResource } from "../lib/stack";
 import { asArray, asRecord, asString, isUnknown, rawProps } from "../lib/values";
 import { workloadPolicy } from "../lib/workloadPolicy";
@@ -92,15 +94,16 @@ const eksAuditLogs: ResourceValidationPolicy = {
   },
 };
 
-const modelSha256 = workloadPolicy(
+const modelSha256 = workloadPolicy<ServingWorkloadConfig & ExemptNamespacesConfig>(
   {
     name: "serving-missing-model-sha256",
     description: "Model-serving workloads must record the SHA-256 of the artifact they serve (mlops.io/model-sha256).",
     severity: "medium",
     remediationSteps: `Annotate the InferenceService or pod template with ${SHA256_ANNOTATION}: <64 hex characters> (ModelEndpoint does it).`,
   },
-  (pod) => {
-    const serving = pod.kind === "InferenceService" || asRecord(pod.metadata.labels)["mlops.io/role"] === "serving";
+  (pod, config) => {
+    const serving = servesModel(pod, config);
+    if (serving === undefined) return [unverified(`${pod.specPath}.serviceAccountName`, "whether the workload serves a model (its role label or ServiceAccount)")];
     if (!serving) return [];
     const value = asRecord(pod.metadata.annotations)[SHA256_ANNOTATION];
     const path = `${pod.metadataPath}.annotations["${SHA256_ANNOTATION}"]`;
@@ -108,6 +111,7 @@ const modelSha256 = workloadPolicy(
     if (value === undefined) return [violation(path, "the served artifact is not identified; record its SHA-256 so what is served can be verified")];
     return typeof value === "string" && /^[a-f0-9]{64}$/.test(value) ? [] : [violation(path, `${JSON.stringify(value)} is not a SHA-256 (64 lower-case hex characters)`)];
   },
+  servingWorkloadSchema,
 );
 
 export const auditPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [trailIntegrity, dataEvents, eksAuditLogs, modelSha256];

@@ -3,6 +3,7 @@ import { DEFAULT_EXEMPT_NAMESPACES, exemptNamespacesSchema, isExemptNamespace, t
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { actionOf, appliesTo, isAuthorizationPolicy, isRequestAuthentication, matchesEverything, requiresToken } from "../lib/istio";
 import { isKind, podTemplatesOf } from "../lib/kubernetes";
+import { servesModel, servingWorkloadSchema, type ServingWorkloadConfig } from "../lib/servingWorkloads";
 import { namespaceName, objectName, withRawProps } from "../lib/stack";
 import { asArray, asRecord, asString, containsUnknown, isUnknown, rawProps } from "../lib/values";
 import { workloadPolicy } from "../lib/workloadPolicy";
@@ -148,18 +149,18 @@ const servingCovered: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: "Publish models with ModelEndpoint in a namespace set up by MeshAuth, or add the RequestAuthentication and AuthorizationPolicy yourself.",
-  configSchema: { properties: { ...rootNamespaceSchema, ...exemptNamespacesSchema.properties } },
+  configSchema: { properties: { ...rootNamespaceSchema, ...exemptNamespacesSchema.properties, ...servingWorkloadSchema } },
   validateStack: (args, reportViolation) => {
     const items = withRawProps(args.resources);
-    const config = args.getConfig<MeshConfig & ExemptNamespacesConfig>();
+    const config = args.getConfig<MeshConfig & ExemptNamespacesConfig & ServingWorkloadConfig>();
     const root = config.rootNamespace ?? "istio-system";
     const policies = items.filter(isAuthorizationPolicy);
     const authentications = items.filter(isRequestAuthentication);
     for (const item of items) {
       for (const pod of podTemplatesOf(item.resource.type, item.props)) {
         const labels = asRecord(pod.metadata.labels);
-        const serving = pod.kind === "InferenceService" || labels["mlops.io/role"] === "serving";
-        if (!serving || isExemptNamespace(pod.namespace, config)) continue;
+        const serving = servesModel(pod, config);
+        if (serving === false || isExemptNamespace(pod.namespace, config)) continue;
         const findings: Finding[] = [];
         if (!authentications.some((authentication) => appliesTo(authentication, pod.namespace, labels, root))) {
           findings.push(violation(`${pod.metadataPath}.labels`, "no RequestAuthentication applies: callers' tokens are never validated"));
@@ -167,7 +168,9 @@ const servingCovered: StackValidationPolicy = {
         if (!requiresToken(policies, pod.namespace, labels, root)) {
           findings.push(violation(`${pod.metadataPath}.labels`, "no AuthorizationPolicy requires a token for it: anyone who reaches the endpoint gets predictions"));
         }
-        reportFindings(reportViolation, findings, item.resource.urn);
+        // Whether it serves is unknown until apply (its role label or ServiceAccount): what it would lack is reported, not enforced.
+        const unsure = findings.map((finding) => ({ ...finding, message: `if it serves a model (${finding.message}); its role label or ServiceAccount is not known until apply`, unverified: true }));
+        reportFindings(reportViolation, serving === undefined ? unsure : findings, item.resource.urn);
       }
     }
   },

@@ -1,10 +1,12 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import type { ExemptNamespacesConfig } from "../lib/config";
-import { unverified, violation, type Finding } from "../lib/findings";
+import { exemptNamespacesSchema, isExemptNamespace, type ExemptNamespacesConfig } from "../lib/config";
+import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { isDigestPinned, isFromAllowedRegistry, parseImageReference } from "../lib/images";
-import { describeContainer, type ContainerView, type PodView } from "../lib/kubernetes";
+import { describeContainer, podTemplatesOf, type ContainerView, type PodView } from "../lib/kubernetes";
+import { coverageFindings } from "../lib/podTemplateCoverage";
 import { sameQuantity } from "../lib/quantities";
-import { asRecord, asString, isUnknown } from "../lib/values";
+import { servesModel, servingWorkloadSchema, type ServingWorkloadConfig } from "../lib/servingWorkloads";
+import { asRecord, asString, isUnknown, rawProps } from "../lib/values";
 import { workloadPolicy } from "../lib/workloadPolicy";
 
 const isWindows = (pod: PodView) => asString(asRecord(pod.spec.os).name) === "windows";
@@ -14,7 +16,6 @@ const withImage = (pod: PodView) => pod.containers.filter((view) => view.list !=
 
 export const DEFAULT_ALLOWED_REGISTRIES = ["*.dkr.ecr.*.amazonaws.com", "public.ecr.aws", "registry.k8s.io", "nvcr.io"];
 export const DEFAULT_MODEL_LABELS = ["mlops.io/model-name", "mlops.io/model-version"];
-const SERVING_ROLE_LABEL = "mlops.io/role";
 /** Extended resources that are GPUs (NVIDIA, AMD, Intel) and so must be limited explicitly. */
 const GPU_RESOURCE = /^(nvidia\.com|amd\.com|gpu\.intel\.com)\/gpu/;
 
@@ -51,6 +52,9 @@ const pinnedImages = workloadPolicy(
       if (typeof image !== "string" || image === "") return [violation(path, `${describeContainer(view)} names no image`)];
       const reference = parseImageReference(image);
       if (isDigestPinned(reference)) return [];
+      if (reference.digest !== undefined) {
+        return [violation(path, `${describeContainer(view)} uses ${JSON.stringify(image)}, whose malformed digest ${JSON.stringify(reference.digest)} pins nothing; a digest is sha256: followed by 64 lower-case hex characters`)];
+      }
       const tag = reference.tag ?? "latest (implicit)";
       return [violation(path, `${describeContainer(view)} uses ${JSON.stringify(image)}, tag ${tag}, not a digest; pin it as ${reference.registry}/${reference.repository}@sha256:<digest>`)];
     }),
@@ -144,22 +148,24 @@ const requireGpuLimits = workloadPolicy(
   (pod) => withResources(pod).flatMap(gpuLimitFindings),
 );
 
-interface ModelLabelConfig extends ExemptNamespacesConfig {
+interface ModelLabelConfig extends ExemptNamespacesConfig, ServingWorkloadConfig {
   requiredLabels?: string[];
+  requireOnEveryDeployment?: boolean;
 }
 
-/** Serving workloads: every InferenceService, and pods labelled with the serving role. */
-const isServing = (pod: PodView) => pod.kind === "InferenceService" || asRecord(pod.metadata.labels)[SERVING_ROLE_LABEL] === "serving";
+const isDeployment = (pod: PodView) => pod.kind === "Deployment" && pod.specPath === "spec.template.spec";
 
 const modelLabels = workloadPolicy<ModelLabelConfig>(
   {
     name: "serving-missing-model-labels",
-    description: "Model-serving workloads must carry the model name and version labels.",
+    description: "Model-serving workloads (InferenceServices, workloads labelled mlops.io/role=serving, pods running as the serving ServiceAccount) must carry the model name and version labels.",
     severity: "medium",
     remediationSteps: "Add the labels (default mlops.io/model-name and mlops.io/model-version) to the InferenceService or the pod template.",
   },
   (pod, config) => {
-    if (!isServing(pod)) return [];
+    const serving = (config.requireOnEveryDeployment === true && isDeployment(pod)) || servesModel(pod, config);
+    if (serving === undefined) return [unverified(`${pod.specPath}.serviceAccountName`, "whether the workload serves a model (its role label or ServiceAccount)")];
+    if (!serving) return [];
     const labels = asRecord(pod.metadata.labels);
     return (config.requiredLabels ?? DEFAULT_MODEL_LABELS).flatMap((label) => {
       const value = labels[label];
@@ -168,7 +174,11 @@ const modelLabels = workloadPolicy<ModelLabelConfig>(
       return typeof value === "string" && value.trim() !== "" ? [] : [violation(path, `the serving workload has no ${label} label; add it so the served model is identifiable`)];
     });
   },
-  { requiredLabels: { type: "array", items: { type: "string" }, default: DEFAULT_MODEL_LABELS, description: "Labels every serving workload must carry." } },
+  {
+    requiredLabels: { type: "array", items: { type: "string" }, default: DEFAULT_MODEL_LABELS, description: "Labels every serving workload must carry." },
+    requireOnEveryDeployment: { type: "boolean", default: false, description: "Stricter form: every Deployment outside the exempt namespaces carries the labels, whether or not it is marked as serving." },
+    ...servingWorkloadSchema,
+  },
 );
 
 const defaultServiceAccount = workloadPolicy(
@@ -206,6 +216,26 @@ const tokenAutomount = workloadPolicy(
   },
 );
 
+/**
+ * Mandatory: a pod template no rule could read may hold anything (privileged, hostPath, a root
+ * user), and what it holds is mostly refused by the API server anyway, so blocking costs nothing
+ * that would have worked. Parts that rewrite pods by design (podSpecPatch, TrainJob patches) are
+ * reported as advisory: they are supported features, the finding only makes the gap visible.
+ */
+const unreadablePodTemplates: ResourceValidationPolicy = {
+  name: "workload-unreadable-pod-template",
+  description: "Every pod template must be one ml-guard can place and read: no unknown kinds carrying containers, no malformed templates, no removed workload API versions.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps: "Write the workload with a served apiVersion and a well-formed pod template, in a kind listed under \"Workload kinds covered\"; review podSpecPatch and TrainJob patches by hand.",
+  configSchema: exemptNamespacesSchema,
+  validateResource: (args, reportViolation) => {
+    const props = rawProps(args.props);
+    if (isExemptNamespace(asString(asRecord(props.metadata).namespace), args.getConfig<ExemptNamespacesConfig>())) return;
+    reportFindings(reportViolation, coverageFindings(args.type, props, podTemplatesOf(args.type, props)));
+  },
+};
+
 export const workloadPolicies: ResourceValidationPolicy[] = [
-  readOnlyRootFilesystem, pinnedImages, allowedRegistries, requireResources, requireGpuLimits, modelLabels, defaultServiceAccount, tokenAutomount,
+  readOnlyRootFilesystem, pinnedImages, allowedRegistries, requireResources, requireGpuLimits, modelLabels, defaultServiceAccount, tokenAutomount, unreadablePodTemplates,
 ];
