@@ -1,7 +1,8 @@
 import { PolicyPack } from "@pulumi/policy";
+import { withWaivers } from "./lib/withWaivers";
 import { policies } from "./policies";
 
 new PolicyPack("ml-guard", {
   description: "Security rules for the secure ML platform and the workloads teams deploy on it.",
-  policies,
+  policies: withWaivers(policies),
 });

@@ -5,6 +5,7 @@ import { parseAllDocuments } from "yaml";
 import { validateKubernetesObject } from "../support/kubernetesSchemas";
 import { REPO_ROOT, runTool } from "../support/planCli";
 import type { PlanReport } from "../../tools/plan/report";
+import { assertSarifStructure } from "../sarif/sarifStructure";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -12,11 +13,12 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 describe("npm run plan -- --stack dev", () => {
   const out = path.join(work, "dev");
   const json = path.join(work, "dev.json");
+  const sarif = path.join(work, "dev.sarif");
   let result: ReturnType<typeof runTool>;
   let report: PlanReport;
 
   beforeAll(() => {
-    result = runTool("plan", ["--stack", "dev", "--out", out, "--json", json]);
+    result = runTool("plan", ["--stack", "dev", "--out", out, "--json", json, "--sarif", sarif]);
     report = JSON.parse(fs.readFileSync(json, "utf8")) as PlanReport;
   });
 
@@ -28,7 +30,8 @@ describe("npm run plan -- --stack dev", () => {
   });
 
   it("writes the JSON report in the documented shape", () => {
-    expect(Object.keys(report).sort()).toEqual(["resources", "stack", "violations"]);
+    expect(Object.keys(report).sort()).toEqual(["counts", "resources", "stack", "violations", "waived"]);
+    expect(report.counts).toEqual({ violations: report.violations.length, mandatory: 0, waived: 0 });
     expect(report.stack).toBe("dev");
     expect(report.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
     for (const resource of report.resources) expect(Object.keys(resource).sort()).toEqual(["name", "type", "urn"]);
@@ -38,6 +41,17 @@ describe("npm run plan -- --stack dev", () => {
       ["ml-dev-access-logs", "ml-dev-audit-logs", "ml-dev-datasets", "ml-dev-model-artifacts"],
     );
     expect(report.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.name).sort()).toEqual(["ml-dev-external-secrets-operator-namespace", "ml-dev-mesh-control-plane-namespace", "ml-dev-signed-images-controller-namespace", "nlp-namespace", "vision-namespace"]);
+  });
+
+  it("writes SARIF 2.1.0 with every rule, findings located at the stack file and named by URN", () => {
+    const log = JSON.parse(fs.readFileSync(sarif, "utf8")) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { locations: { physicalLocation: { artifactLocation: { uri: string } }; logicalLocations: { fullyQualifiedName: string }[] }[] }[] }[] };
+    assertSarifStructure(log);
+    expect(log.runs[0].tool.driver.rules.map((rule) => rule.id)).toEqual(expect.arrayContaining(["ml-guard-waivers-valid", "pod-disallow-host-namespaces"]));
+    expect(log.runs[0].results).toHaveLength(report.violations.length);
+    for (const item of log.runs[0].results) {
+      expect(item.locations[0].physicalLocation.artifactLocation.uri).toBe("Pulumi.dev.yaml");
+      expect(item.locations[0].logicalLocations[0].fullyQualifiedName).toMatch(/^urn:pulumi:dev::/);
+    }
   });
 
   it("never shows a secret config value: not in the console, the report or the manifests", () => {

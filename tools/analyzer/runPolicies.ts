@@ -3,6 +3,7 @@ import type { RegisteredResource } from "../plan/runProgram";
 import { AnalyzerClient } from "./analyzerClient";
 import { describePolicies, enforcementLevelName, enforcementLevelNumber, resolvePolicyConfig, type EnforcementLevel, type PolicyPackConfig } from "./policyConfig";
 import { startPolicyPack } from "./policyPackProcess";
+import { describeRules, type RuleInfo } from "./ruleInfo";
 import { analyzeRequest, providerOf, stackConfigureRequest, stackResource, type StackContext } from "./requests";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
@@ -24,6 +25,8 @@ export interface PolicyRun {
   remediations: Remediation[];
   /** Names of the pack's policies. */
   policies: string[];
+  /** The pack's rules as GetAnalyzerInfo describes them (for SARIF). */
+  rules: RuleInfo[];
 }
 
 /** Requests in flight at once: the pack answers one at a time, but this hides the round trips. */
@@ -62,7 +65,8 @@ export class PolicyPackSession {
    */
   async analyze(resources: RegisteredResource[], context: StackContext, policyConfig?: PolicyPackConfig): Promise<PolicyRun> {
     await this.client.configureStack(stackConfigureRequest(context));
-    const policies = describePolicies(await this.client.getAnalyzerInfo());
+    const info = await this.client.getAnalyzerInfo();
+    const policies = describePolicies(info);
     const configure = new pb.ConfigureAnalyzerRequest();
     for (const [name, resolved] of resolvePolicyConfig(policies, policyConfig)) {
       const entry = new pb.PolicyConfig().setEnforcementlevel(enforcementLevelNumber(resolved.enforcementLevel));
@@ -90,7 +94,7 @@ export class PolicyPackSession {
     });
     const stackRequest = new pb.AnalyzeStackRequest().setResourcesList(resources.map((resource) => stackResource(resource, providerOf(resource, byUrn, context))));
     const stackViolations = toViolations(await this.client.analyzeStack(stackRequest), stackUrn);
-    return { violations: [...violations.flat(), ...stackViolations], remediations, policies: policies.map((policy) => policy.name) };
+    return { violations: [...violations.flat(), ...stackViolations], remediations, policies: policies.map((policy) => policy.name), rules: describeRules(info) };
   }
 
   async stop(): Promise<void> {

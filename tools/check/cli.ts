@@ -4,6 +4,9 @@ import { Command } from "commander";
 import { PolicyConfigError, readPolicyConfigFile } from "../analyzer/policyConfig";
 import { PolicyPackStartError } from "../analyzer/policyPackProcess";
 import { runPolicies } from "../analyzer/runPolicies";
+import { buildSarif, writeSarif } from "../analyzer/sarif";
+import { renderWaived, splitWaived } from "../analyzer/waivedFindings";
+import { locateField } from "./fieldLines";
 import { loadInputs, UnreadableInputError } from "./loadInputs";
 
 const EXIT_VIOLATION = 1;
@@ -15,6 +18,7 @@ const STACK = "check";
 interface CheckOptions {
   config?: string;
   json?: string;
+  sarif?: string;
 }
 
 
@@ -26,14 +30,20 @@ async function check(paths: string[], options: CheckOptions): Promise<number> {
     project: PROJECT, stack: STACK, organization: "organization", dryRun: false, config: {}, secretKeys: [], tags: {},
   }, config);
   const sources = new Map(resources.map((resource) => [resource.urn, `${resource.source} (${resource.type.replace(/^kubernetes:/, "")} ${resource.name})`]));
-  for (const violation of run.violations) {
+  const files = new Map(resources.map((resource) => [resource.urn, resource.source]));
+  const { violations, waived } = splitWaived(run.violations);
+  for (const violation of violations) {
     console.log(`[${violation.enforcementLevel}] ${violation.policy}  ${sources.get(violation.urn) ?? violation.urn}\n    ${violation.message.replace(/\n/g, "\n    ")}`);
   }
-  const mandatory = run.violations.filter((violation) => violation.enforcementLevel === "mandatory").length;
-  console.log(`\nml-guard: ${objects.length} object(s) checked, ${run.violations.length} violation(s), ${mandatory} mandatory`);
+  if (waived.length > 0) console.log(`\nWaived findings (${waived.length}):\n${renderWaived(waived, (urn) => sources.get(urn) ?? urn, "")}`);
+  const mandatory = violations.filter((violation) => violation.enforcementLevel === "mandatory").length;
+  console.log(`\nml-guard: ${objects.length} object(s) checked, ${violations.length} violation(s), ${mandatory} mandatory, ${waived.length} waived`);
   if (options.json) {
-    const report = { resources: objects.map(({ urn, type, name, source }) => ({ urn, type, name, source })), violations: run.violations };
+    const report = { resources: objects.map(({ urn, type, name, source }) => ({ urn, type, name, source })), violations, waived, counts: { violations: violations.length, mandatory, waived: waived.length } };
     fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (options.sarif) {
+    writeSarif(options.sarif, buildSarif(run.rules, violations, waived, (finding) => locateField(files.get(finding.urn) ?? finding.urn, finding.message)));
   }
   return mandatory > 0 ? EXIT_VIOLATION : 0;
 }
@@ -43,6 +53,7 @@ const program = new Command("check")
   .argument("<paths...>", "files or directories (*.yaml, *.yml, *.json; YAML may hold many documents)")
   .option("--config <file>", "policy config JSON, as for pulumi preview --policy-pack-config")
   .option("--json <file>", "write the report as JSON")
+  .option("--sarif <file>", "write the findings as SARIF 2.1.0 (for GitHub code scanning)")
   .showHelpAfterError()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_UNREADABLE));
 

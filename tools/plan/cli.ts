@@ -5,6 +5,8 @@ import { Command, InvalidArgumentError } from "commander";
 import { PolicyConfigError, readPolicyConfigFile } from "../analyzer/policyConfig";
 import { PolicyPackStartError } from "../analyzer/policyPackProcess";
 import { runPolicies, type Violation } from "../analyzer/runPolicies";
+import { buildSarif, writeSarif } from "../analyzer/sarif";
+import { renderWaived, splitWaived } from "../analyzer/waivedFindings";
 import { writeManifests } from "./manifests";
 import { toDisplayValue } from "./propertyValues";
 import { withoutStackCapture } from "./stackCapture";
@@ -21,6 +23,7 @@ interface PlanOptions {
   project: string;
   out?: string;
   json?: string;
+  sarif?: string;
   mode: "preview" | "update";
   policyConfig?: string;
   outputs?: string;
@@ -83,9 +86,11 @@ async function plan(options: PlanOptions): Promise<number> {
   const names = new Map(run.resources.map((resource) => [resource.urn, `${resource.type}  ${resource.name}`]));
   console.log(`\nml-guard: ${policies.policies.length} policies over ${run.resources.length} resources`);
   for (const remediation of policies.remediations) console.log(`  remediated by ${remediation.policy}: ${names.get(remediation.urn)}`);
-  console.log(renderViolations(policies.violations, names));
+  const { violations, waived } = splitWaived(policies.violations);
+  console.log(renderViolations(violations, names));
+  if (waived.length > 0) console.log(`Waived findings (${waived.length}):\n${renderWaived(waived, (urn) => names.get(urn) ?? urn, "  ")}`);
 
-  const report = buildReport(stack.stack, run.resources, policies.violations);
+  const report = buildReport(stack.stack, run.resources, violations, waived);
   if (options.outputs) {
     // Secret outputs are written redacted: the file feeds other stacks' offline plans, never credentials.
     fs.writeFileSync(options.outputs, `${JSON.stringify(toDisplayValue(run.outputs), null, 2)}\n`);
@@ -96,7 +101,13 @@ async function plan(options: PlanOptions): Promise<number> {
     fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`JSON report: ${options.json}`);
   }
-  const mandatory = policies.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  if (options.sarif) {
+    // A program's resources have no manifest line: the stack file is the location, the URN names the resource.
+    const stackFile = path.relative(process.cwd(), path.join(projectDir, `Pulumi.${options.stack}.yaml`)).split(path.sep).join("/");
+    writeSarif(options.sarif, buildSarif(policies.rules, violations, waived, () => ({ uri: stackFile })));
+    console.log(`SARIF: ${options.sarif}`);
+  }
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
   if (mandatory > 0) console.error(`\n${mandatory} mandatory policy violation(s): the plan is blocked`);
   return mandatory > 0 ? EXIT_VIOLATION : 0;
 }
@@ -107,6 +118,7 @@ const program = new Command("plan")
   .option("--project <dir>", "Pulumi project directory", ".")
   .option("--out <dir>", "where to write the Kubernetes manifests (default <project>/.plan/<stack>)")
   .option("--json <file>", "write the JSON report here")
+  .option("--sarif <file>", "write the policy findings as SARIF 2.1.0 (for GitHub code scanning)")
   .option("--policy-config <file>", "policy config JSON, as for pulumi preview --policy-pack-config")
   .option("--outputs <file>", "write the stack outputs as JSON (secrets redacted), for other stacks' --stack-reference")
   .option("--stack-reference <name=file>", "outputs of a referenced stack, e.g. organization/secure-ml-platform/dev=outputs.json", (value: string, previous: string[]) => [...previous, value], [] as string[])

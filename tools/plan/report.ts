@@ -1,16 +1,27 @@
 import type { RegisteredResource } from "./runProgram";
 
 import type { Violation } from "../analyzer/runPolicies";
+import type { WaivedViolation } from "../analyzer/waivedFindings";
 
 /** The machine-readable plan report (its shape is a stable interface, see DESIGN.md). */
 export interface PlanReport {
   stack: string;
   resources: { urn: string; type: string; name: string }[];
   violations: Violation[];
+  /** Findings a waiver covers (not in violations): each with its waiver. */
+  waived: WaivedViolation[];
+  counts: { violations: number; mandatory: number; waived: number };
 }
 
-export function buildReport(stack: string, resources: RegisteredResource[], violations: Violation[]): PlanReport {
-  return { stack, resources: resources.map(({ urn, type, name }) => ({ urn, type, name })), violations };
+export function buildReport(stack: string, resources: RegisteredResource[], violations: Violation[], waived: WaivedViolation[]): PlanReport {
+  const mandatory = violations.filter((violation) => violation.enforcementLevel === "mandatory").length;
+  return {
+    stack,
+    resources: resources.map(({ urn, type, name }) => ({ urn, type, name })),
+    violations,
+    waived,
+    counts: { violations: violations.length, mandatory, waived: waived.length },
+  };
 }
 
 /** The resource tree as `pulumi preview` shows it: children indented under their parent component. */
