@@ -1,7 +1,7 @@
 import { isCelError, run } from "@bufbuild/cel";
 import { installRecordingMocks, settle, single } from "../support/pulumiMocks";
 import { describeWithShared } from "../support/upstream";
-import { upstreamCrdValidator } from "../support/upstreamCrdSchema";
+import { upstreamCrdProblems } from "../support/upstreamCrdSchema";
 
 const created = installRecordingMocks();
 
@@ -73,6 +73,6 @@ describe("per-caller request metrics", () => {
 
 describeWithShared("the Telemetry against Istio 1.30's CRD", ["upstream/istio/manifests_charts_base_files_crd-all.gen.yaml"], () => {
   it("fits the v1 schema, with no field the API server would drop", () => {
-    expect(upstreamCrdValidator("upstream/istio/manifests_charts_base_files_crd-all.gen.yaml", "Telemetry", "v1")(telemetry())).toEqual([]);
+    expect(upstreamCrdProblems(telemetry())).toEqual([]);
   });
 });
