@@ -1,4 +1,0 @@
-import { credentialTimelineSuite } from "./timelineSuite";
-
-// One stack per file: the SDK's mock runtime is global to the process.
-credentialTimelineSuite("prod", 6, 6);
