@@ -1,6 +1,7 @@
 import { conditionValues, coversAction, grantStatementsOf, matchesSomeWithPrefix, valueMatches, type GrantStatement } from "./iamGrants";
 import { isKind } from "./kubernetes";
 import { refersTo } from "./references";
+import { DEFAULT_SERVING_SERVICE_ACCOUNT, SERVING_ROLE_LABEL } from "./servingWorkloads";
 import { namespaceName, objectName, type StackResource } from "./stack";
 import { asArray, asRecord, asString, isUnknown, parseJsonDocument } from "./values";
 
@@ -11,8 +12,7 @@ import { asArray, asRecord, asString, isUnknown, parseJsonDocument } from "./val
  * role) or through an EKS Pod Identity association.
  */
 
-const SERVING = "serving";
-const WORKLOAD_ROLE_LABEL = "mlops.io/role";
+const SERVING = DEFAULT_SERVING_SERVICE_ACCOUNT;
 const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 const POD_IDENTITY_ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 /** Service account subjects in web-identity tokens: `system:serviceaccount:<namespace>:<name>`. */
@@ -23,7 +23,7 @@ const ADMITTING_OPERATORS = /^(forallvalues:|foranyvalue:)?(stringequals|stringe
 const isServiceAccount = (item: StackResource) => isKind(item.resource.type, "", "ServiceAccount");
 
 export const isServingServiceAccount = (item: StackResource) =>
-  isServiceAccount(item) && (objectName(item) === SERVING || asRecord(asRecord(item.props.metadata).labels)[WORKLOAD_ROLE_LABEL] === SERVING);
+  isServiceAccount(item) && (objectName(item) === SERVING || asRecord(asRecord(item.props.metadata).labels)[SERVING_ROLE_LABEL] === SERVING);
 
 /** Why `role` is a serving identity; `unknown` names what hides the answer until apply. */
 export interface ServingEvidence {
