@@ -4,6 +4,8 @@ module.exports = {
   // Jest's default on two cores is one worker; most suites wait on child processes (the pack, the plan
   // CLI, PostgreSQL), so two workers finish in two thirds of the time (measured: 273 s -> 182 s).
   maxWorkers: 2,
+  // Whole-stack analyses over gRPC take 2-4 s each alone; a busy runner must not turn that into a failure.
+  testTimeout: 30_000,
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
