@@ -1,4 +1,4 @@
-import { advisories, enforced, messages, UNKNOWN, validateResource, validateStack, type FakeResource } from "../support/policyArgs";
+import { enforced, messages, UNKNOWN, validateResource, validateStack, type FakeResource } from "../support/policyArgs";
 import { compliantPodSpec, servingLabels, workloadKinds } from "../support/workloads";
 
 const TRAIL = "aws:cloudtrail/trail:Trail";
@@ -37,14 +37,6 @@ describe("cloudtrail-missing-s3-data-events", () => {
     const unknownBucket: FakeResource = { type: BUCKET, name: "data", props: { tags: { "mlops.io/bucket-role": "datasets" } } };
     expect(validateStack("cloudtrail-missing-s3-data-events", [unknownBucket, trail([UNKNOWN], { advancedEventSelectors: ["data"] })])).toEqual([]);
     expect(validateStack("cloudtrail-missing-s3-data-events", [unknownBucket, trail([UNKNOWN])])).toHaveLength(1);
-  });
-});
-
-describe("eks-cluster-missing-audit-logs", () => {
-  it("requires audit and authenticator logs", () => {
-    expect(messages(validateResource("eks-cluster-missing-audit-logs", "aws:eks/cluster:Cluster", { enabledClusterLogTypes: ["api"] }))).toEqual([expect.stringContaining("audit and authenticator logs are off")]);
-    expect(validateResource("eks-cluster-missing-audit-logs", "aws:eks/cluster:Cluster", { enabledClusterLogTypes: ["api", "audit", "authenticator"] })).toEqual([]);
-    expect(advisories(validateResource("eks-cluster-missing-audit-logs", "aws:eks/cluster:Cluster", { enabledClusterLogTypes: UNKNOWN }))).toHaveLength(1);
   });
 });
 

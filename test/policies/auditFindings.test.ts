@@ -3,7 +3,6 @@ import { compliantPodSpec, servingLabels, workloadKinds } from "../support/workl
 
 const TRAIL = "aws:cloudtrail/trail:Trail";
 const BUCKET = "aws:s3/bucket:Bucket";
-const EKS = "aws:eks/cluster:Cluster";
 const LATER = "is not known until apply, so this preview cannot check it; pulumi up checks it again once it is known";
 
 /** Each reported finding as [level, message], so one assertion pins text, count and enforcement. */
@@ -81,24 +80,6 @@ describe("cloudtrail-missing-s3-data-events: findings", () => {
     const first = bucket("datasets", null, "first");
     const second = bucket("datasets", null, "second");
     expect(check([first, second, trail([selector(prefix(UNKNOWN))], "trail", TRAIL, { advancedEventSelectors: ["first"] })])).toEqual([missing("second", "datasets", "second")]);
-  });
-});
-
-describe("eks-cluster-missing-audit-logs: findings", () => {
-  const check = (enabledClusterLogTypes: unknown, type = EKS) => findings(validateResource("eks-cluster-missing-audit-logs", type, { enabledClusterLogTypes }));
-  const OFF = "logs are off: API calls and logins to the cluster leave no record";
-
-  it.each([
-    ["no log types", undefined, `enabledClusterLogTypes: audit and authenticator ${OFF}`],
-    ["audit only", ["audit"], `enabledClusterLogTypes: authenticator ${OFF}`],
-    ["authenticator only", ["api", "authenticator"], `enabledClusterLogTypes: audit ${OFF}`],
-  ])("refuses %s", (_case, types, expected) => {
-    expect(check(types)).toEqual([["policy", expected]]);
-  });
-
-  it("reports unknown log types as advisory, and ignores other resource types", () => {
-    expect(check(UNKNOWN)).toEqual([["advisory", `enabledClusterLogTypes: the control-plane log types ${LATER}`]]);
-    expect(check([], "aws:eks/nodeGroup:NodeGroup")).toEqual([]);
   });
 });
 

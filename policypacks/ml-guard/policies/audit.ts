@@ -10,7 +10,6 @@ import { asArray, asRecord, asString, isUnknown, rawProps } from "../lib/values"
 import { workloadPolicy } from "../lib/workloadPolicy";
 
 const TRAIL = "aws:cloudtrail/trail:Trail";
-const EKS_CLUSTER = "aws:eks/cluster:Cluster";
 /** Buckets whose object access must be recorded: the platform tags its data buckets with these roles. */
 const DATA_BUCKET_ROLES = new Set(["datasets", "model-artifacts"]);
 const SHA256_ANNOTATION = "mlops.io/model-sha256";
@@ -77,23 +76,6 @@ const dataEvents: StackValidationPolicy = {
   },
 };
 
-const REQUIRED_CLUSTER_LOGS = ["audit", "authenticator"];
-
-const eksAuditLogs: ResourceValidationPolicy = {
-  name: "eks-cluster-missing-audit-logs",
-  description: "EKS clusters must send the audit and authenticator control-plane logs to CloudWatch.",
-  enforcementLevel: "mandatory",
-  severity: "high",
-  remediationSteps: "Add audit and authenticator to enabledClusterLogTypes.",
-  validateResource: (args, reportViolation) => {
-    if (args.type !== EKS_CLUSTER) return;
-    const types = rawProps(args.props).enabledClusterLogTypes;
-    if (isUnknown(types)) return reportFindings(reportViolation, [unverified("enabledClusterLogTypes", "the control-plane log types")]);
-    const missing = REQUIRED_CLUSTER_LOGS.filter((type) => !asArray(types).includes(type));
-    if (missing.length > 0) reportFindings(reportViolation, [violation("enabledClusterLogTypes", `${missing.join(" and ")} logs are off: API calls and logins to the cluster leave no record`)]);
-  },
-};
-
 const modelSha256 = workloadPolicy<ServingWorkloadConfig & ExemptNamespacesConfig>(
   {
     name: "serving-missing-model-sha256",
@@ -114,4 +96,4 @@ const modelSha256 = workloadPolicy<ServingWorkloadConfig & ExemptNamespacesConfi
   servingWorkloadSchema,
 );
 
-export const auditPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [trailIntegrity, dataEvents, eksAuditLogs, modelSha256];
+export const auditPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [trailIntegrity, dataEvents, modelSha256];
