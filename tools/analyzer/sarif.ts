@@ -15,13 +15,15 @@ export interface SourceLocation {
  * medium 4.0-6.9, low 0.1-3.9 (GitHub docs, "SARIF support for code scanning").
  */
 const SECURITY_SEVERITY: Record<RuleInfo["severity"], string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", unspecified: "5.0" };
+/** The pack's version names the tool, so a consumer can tell logs of different versions apart (multitool SARIF2005). */
+const PACK_VERSION = (JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../policypacks/ml-guard/package.json"), "utf8")) as { version: string }).version;
 const level = (enforcement: string) => (enforcement === "mandatory" || enforcement === "remediate" ? "error" : "warning");
 
 function sarifRule(rule: RuleInfo) {
   const help = rule.remediationSteps ? `${rule.description}\n\nRemediation: ${rule.remediationSteps}` : rule.description;
   return {
+    // No `name`: SARIF wants it to differ from the id, and the rule's name is its id (multitool SARIF1001).
     id: rule.name,
-    name: rule.name,
     shortDescription: { text: rule.description },
     fullDescription: { text: rule.description },
     help: { text: help, markdown: rule.remediationSteps ? `${rule.description}\n\n**Remediation:** ${rule.remediationSteps}` : rule.description },
@@ -51,7 +53,7 @@ export function buildSarif(rules: RuleInfo[], violations: Violation[], waived: W
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [{
-      tool: { driver: { name: "ml-guard", rules: rules.map(sarifRule) } },
+      tool: { driver: { name: "ml-guard", semanticVersion: PACK_VERSION, rules: rules.map(sarifRule) } },
       results: [
         ...violations.map((finding) => result(finding, finding.enforcementLevel)),
         // A waived finding keeps its rule's level; the suppression says who accepted it, why and until when.
