@@ -339,7 +339,7 @@ describe("workload rules: exact findings", () => {
   });
 
   describe("pod-disallow-token-automount", () => {
-    const INHERITS = "policy: spec.automountServiceAccountToken: the pod inherits token automount from its ServiceAccount; set automountServiceAccountToken: false (or true to opt in)";
+    const INHERITS = "policy: spec.automountServiceAccountToken: the pod inherits token automount from its ServiceAccount; set automountServiceAccountToken: false (true is refused unless the ServiceAccount is allowlisted)";
 
     it.each([
       ["unset", (s: Spec) => delete s.automountServiceAccountToken],
@@ -348,7 +348,7 @@ describe("workload rules: exact findings", () => {
       expect(run("pod-disallow-token-automount", withSpec(mutate))).toEqual([INHERITS]);
     });
 
-    it("accepts an explicit false or true, and reports at a CronJob's template spec", () => {
+    it("accepts an explicit false or true (true is pod-restrict-api-token-mount's to judge), and reports at a CronJob's template spec", () => {
       expect(run("pod-disallow-token-automount", withSpec((s) => (s.automountServiceAccountToken = false)))).toEqual([]);
       expect(run("pod-disallow-token-automount", withSpec((s) => (s.automountServiceAccountToken = true)))).toEqual([]);
       const [, type, props, prefix] = workloadKinds(withSpec((s) => delete s.automountServiceAccountToken)).find(([kind]) => kind === "CronJob")!;

@@ -203,7 +203,7 @@ const tokenAutomount = workloadPolicy(
     name: "pod-disallow-token-automount",
     description: "Pods must not mount a ServiceAccount token unless they opt in explicitly.",
     severity: "medium",
-    remediationSteps: "Set automountServiceAccountToken: false on the pod spec (true only for a pod that calls the Kubernetes API).",
+    remediationSteps: "Set automountServiceAccountToken: false on the pod spec; true passes only for a ServiceAccount in allowedTokenServiceAccounts (pod-restrict-api-token-mount).",
   },
   (pod) => {
     const value = pod.spec.automountServiceAccountToken;
@@ -211,7 +211,7 @@ const tokenAutomount = workloadPolicy(
     if (isUnknown(value)) return [unverified(path, "automountServiceAccountToken")];
     // null is how a JSON/YAML manifest leaves the field unset: the pod inherits just the same.
     return value === undefined || value === null
-      ? [violation(path, "the pod inherits token automount from its ServiceAccount; set automountServiceAccountToken: false (or true to opt in)")]
+      ? [violation(path, "the pod inherits token automount from its ServiceAccount; set automountServiceAccountToken: false (true is refused unless the ServiceAccount is allowlisted)")]
       : [];
   },
 );
