@@ -13,6 +13,6 @@ export type KeyReference = "customer-managed" | "aws-managed" | "none" | "unknow
 
 export function keyReference(value: unknown): KeyReference {
   if (isUnknown(value)) return "unknown";
-  if (typeof value !== "string" || value.trim() === "") return "none";
-  return /(^|:)alias\/aws\//i.test(value.trim()) ? "aws-managed" : "customer-managed";
+  if (typeof value !== "string" || value === "") return "none";
+  return /(^|:)alias\/aws\//i.test(value) ? "aws-managed" : "customer-managed";
 }

@@ -1,6 +1,7 @@
 import type { Policies } from "@pulumi/policy";
 import { auditPolicies } from "./audit";
 import { credentialPolicies } from "./credentials";
+import { ecrPolicies } from "./ecr";
 import { eksPolicies } from "./eks";
 import { externalSecretsPolicies } from "./externalSecrets";
 import { iamPolicies } from "./iam";
@@ -20,5 +21,5 @@ import { workloadPolicies } from "./workloads";
 export const policies: Policies = [
   ...s3Policies, ...kmsPolicies, ...iamPolicies, ...tenancyPolicies, ...podSecurityPolicies, ...workloadPolicies, ...secretPolicies,
   ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies, ...auditPolicies, ...teamStackPolicies, ...servingPolicies, ...credentialPolicies, ...rbacPolicies,
-  ...eksPolicies,
+  ...eksPolicies, ...ecrPolicies,
 ];
