@@ -30,17 +30,25 @@ describe("a team stack in the offline plan", () => {
     expect(fs.readdirSync(out)).toEqual(["vision.yaml"]);
   });
 
-  it("is blocked when it creates a ClusterRoleBinding or writes into another team's namespace", () => {
+  it("is blocked when it creates a ClusterRoleBinding or writes into another team's namespace; a waiver by name moves one finding apart", () => {
     const json = path.join(work, "rogue.json");
     const rogue = path.join(REPO_ROOT, "test/fixtures/rogue-team-stack");
-    const result = runTool("plan", ["--project", rogue, "--stack", "dev", "--mode", "update", "--out", path.join(work, "rogue"), "--json", json, "--policy-config", path.join(rogue, "policy-config.json")]);
+    // The rogue stack's config plus one waiver, as a reviewed --policy-config file would carry it.
+    const config = path.join(work, "rogue-policy-config.json");
+    const waiver = { policy: "k8s-clusterrolebinding-disallow-team-admin", match: { name: "vision-admin" }, owner: "platform@example.com", reason: "SEC-7: migration", expires: "2099-12-31" };
+    fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(rogue, "policy-config.json"), "utf8")), "ml-guard-waivers-valid": { waivers: [waiver] } }));
+    const result = runTool("plan", ["--project", rogue, "--stack", "dev", "--mode", "update", "--out", path.join(work, "rogue"), "--json", json, "--policy-config", config]);
     expect(result.status).toBe(1);
-    const found = mandatory(JSON.parse(fs.readFileSync(json, "utf8")) as PlanReport).map((violation) => `${violation.policy} ${violation.urn.split("::").pop()}`);
+    const report = JSON.parse(fs.readFileSync(json, "utf8")) as PlanReport;
+    const found = mandatory(report).map((violation) => `${violation.policy} ${violation.urn.split("::").pop()}`);
     expect(found).toEqual(expect.arrayContaining([
       "team-stack-disallow-foreign-namespaces vision-admin",
       "team-stack-disallow-foreign-namespaces nlp-settings",
-      "k8s-clusterrolebinding-disallow-team-admin vision-admin",
     ]));
+    expect(found).not.toContain("k8s-clusterrolebinding-disallow-team-admin vision-admin");
+    expect(report.waived.map((finding) => `${finding.policy} ${finding.urn.split("::").pop()}`)).toEqual(["k8s-clusterrolebinding-disallow-team-admin vision-admin"]);
+    expect(report.counts.waived).toBe(1);
+    expect(result.stdout).toContain("waived until 2099-12-31 by platform@example.com: SEC-7: migration");
   });
 
   it("without the platform's outputs, says which reference is missing", () => {
