@@ -1,8 +1,8 @@
 import { PolicyPack } from "@pulumi/policy";
-import { withWaivers } from "./lib/withWaivers";
+import { assemblePack } from "./lib/assemblePack";
 import { policies } from "./policies";
 
 new PolicyPack("ml-guard", {
   description: "Security rules for the secure ML platform and the workloads teams deploy on it.",
-  policies: withWaivers(policies),
+  policies: assemblePack(policies),
 });

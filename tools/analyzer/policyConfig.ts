@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import Ajv from "ajv";
+import Ajv, { type ErrorObject } from "ajv";
 import type * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -33,6 +33,18 @@ export function describePolicies(info: pb.AnalyzerInfo): PolicyDescription[] {
   });
 }
 
+/** Short enough to print in an error message. */
+const LISTED_VALUES = 12;
+
+/** Ajv's message, plus the value it refused and, for a short enum, what is allowed (so a typo is obvious). */
+function describeError(error: ErrorObject): string {
+  const where = `config${error.instancePath}`;
+  if (error.keyword !== "enum") return `${where} ${error.message ?? "is invalid"}`;
+  const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+  const choices = allowed.length <= LISTED_VALUES ? `; allowed: ${allowed.map(String).join(", ")}` : "";
+  return `${where} ${error.message ?? "must be equal to one of the allowed values"} (got ${JSON.stringify(error.data)}${choices})`;
+}
+
 /**
  * Resolves the config of every policy as the engine does before Configure: the level from the config
  * (its `all` entry, then the policy's own entry, else the policy's default), schema defaults filled in,
@@ -44,7 +56,7 @@ export function resolvePolicyConfig(policies: PolicyDescription[], config: Polic
   if (unknown.length > 0) throw new PolicyConfigError(`policy config names unknown policies: ${unknown.join(", ")}`);
   const all = config.all;
   if (all !== undefined && !LEVELS.includes(all as EnforcementLevel)) throw new PolicyConfigError(`policy config "all" must be one of ${LEVELS.join(", ")}`);
-  const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false });
+  const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false, verbose: true });
   const resolved = new Map<string, ResolvedPolicyConfig>();
   for (const policy of policies) {
     const entry = config[policy.name];
@@ -54,7 +66,7 @@ export function resolvePolicyConfig(policies: PolicyDescription[], config: Polic
     if (policy.configSchema) {
       const validate = ajv.compile({ type: "object", properties: policy.configSchema.properties, required: policy.configSchema.required });
       if (!validate(properties)) {
-        throw new PolicyConfigError(`${policy.name}: ${ajv.errorsText(validate.errors, { dataVar: "config" })}`);
+        throw new PolicyConfigError(`${policy.name}: ${(validate.errors ?? []).map(describeError).join(", ")}`);
       }
     } else if (Object.keys(properties).length > 0) {
       throw new PolicyConfigError(`${policy.name}: takes no config properties (got ${Object.keys(properties).join(", ")})`);

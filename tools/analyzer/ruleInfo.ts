@@ -8,6 +8,8 @@ export interface RuleInfo {
   remediationSteps: string;
   enforcementLevel: EnforcementLevel;
   severity: "unspecified" | "low" | "medium" | "high" | "critical";
+  /** The compliance controls the rule implements (ml-guard sets a policy's tags to them). */
+  tags: string[];
 }
 
 /** In the order of the protocol's PolicySeverity enum (UNSPECIFIED = 0, LOW, MEDIUM, HIGH, CRITICAL). */
@@ -20,4 +22,5 @@ export const describeRules = (info: pb.AnalyzerInfo): RuleInfo[] =>
     remediationSteps: policy.getRemediationSteps(),
     enforcementLevel: enforcementLevelName(policy.getEnforcementlevel()),
     severity: SEVERITIES[policy.getSeverity()] ?? "unspecified",
+    tags: policy.getTagsList(),
   }));

@@ -79,7 +79,7 @@ export class PolicyPackSession {
     const stackUrn = resources.find((resource) => resource.type === "pulumi:pulumi:Stack")?.urn ?? "";
     const violations: Violation[][] = resources.map(() => []);
     const remediations: Remediation[] = [];
-    await inBatches(resources.map((resource, index) => ({ resource, index })), async ({ resource, index }) => {
+    const analyzeOne = async ({ resource, index }: { resource: RegisteredResource; index: number }) => {
       const provider = providerOf(resource, byUrn, context);
       let properties = resource.inputs;
       const remediated = await this.client.remediate(analyzeRequest(resource, properties, provider));
@@ -91,7 +91,14 @@ export class PolicyPackSession {
         }
       }
       violations[index] = toViolations(await this.client.analyze(analyzeRequest(resource, properties, provider)), resource.urn);
-    });
+    };
+    // FACT: the engine remediates then analyzes each resource before it steps it (step_generator.go), and the
+    // root Stack is registered, so analyzed, before any child: the pack's policies that load their config on
+    // Analyze (rule selection, waivers) have loaded it before any other resource's Remediate. Kept here.
+    const indexed = resources.map((resource, index) => ({ resource, index }));
+    const isRoot = ({ resource }: { resource: RegisteredResource }) => resource.type === "pulumi:pulumi:Stack";
+    await inBatches(indexed.filter(isRoot), analyzeOne);
+    await inBatches(indexed.filter((item) => !isRoot(item)), analyzeOne);
     const stackRequest = new pb.AnalyzeStackRequest().setResourcesList(resources.map((resource) => stackResource(resource, providerOf(resource, byUrn, context))));
     const stackViolations = toViolations(await this.client.analyzeStack(stackRequest), stackUrn);
     return { violations: [...violations.flat(), ...stackViolations], remediations, policies: policies.map((policy) => policy.name), rules: describeRules(info) };

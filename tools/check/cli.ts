@@ -5,6 +5,7 @@ import { PolicyConfigError, readPolicyConfigFile } from "../analyzer/policyConfi
 import { PolicyPackStartError } from "../analyzer/policyPackProcess";
 import { runPolicies } from "../analyzer/runPolicies";
 import { buildSarif, writeSarif } from "../analyzer/sarif";
+import { SELECTION_FLAG_HELP, withSelectionFlags, type SelectionFlags } from "../analyzer/selectionFlags";
 import { renderWaived, splitWaived } from "../analyzer/waivedFindings";
 import { locateField } from "./fieldLines";
 import { loadInputs, UnreadableInputError } from "./loadInputs";
@@ -15,7 +16,7 @@ const POLICY_PACK = path.resolve(__dirname, "../../policypacks/ml-guard");
 const PROJECT = "manifests";
 const STACK = "check";
 
-interface CheckOptions {
+interface CheckOptions extends SelectionFlags {
   config?: string;
   json?: string;
   sarif?: string;
@@ -23,7 +24,7 @@ interface CheckOptions {
 
 
 async function check(paths: string[], options: CheckOptions): Promise<number> {
-  const config = readPolicyConfigFile(options.config);
+  const config = withSelectionFlags(readPolicyConfigFile(options.config), options);
   const resources = loadInputs(paths, STACK, PROJECT);
   const objects = resources.filter((resource) => resource.custom);
   const run = await runPolicies(POLICY_PACK, resources, {
@@ -54,6 +55,10 @@ const program = new Command("check")
   .option("--config <file>", "policy config JSON, as for pulumi preview --policy-pack-config")
   .option("--json <file>", "write the report as JSON")
   .option("--sarif <file>", "write the findings as SARIF 2.1.0 (for GitHub code scanning)")
+  .option("--framework <ids...>", SELECTION_FLAG_HELP.framework)
+  .option("--severity <levels...>", SELECTION_FLAG_HELP.severity)
+  .option("--control <ids...>", SELECTION_FLAG_HELP.control)
+  .addHelpText("after", "\n--framework, --severity and --control take lists: put the paths before them, or end the list with --.")
   .showHelpAfterError()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_UNREADABLE));
 

@@ -6,6 +6,7 @@ import { PolicyConfigError, readPolicyConfigFile } from "../analyzer/policyConfi
 import { PolicyPackStartError } from "../analyzer/policyPackProcess";
 import { runPolicies, type Violation } from "../analyzer/runPolicies";
 import { buildSarif, writeSarif } from "../analyzer/sarif";
+import { SELECTION_FLAG_HELP, withSelectionFlags, type SelectionFlags } from "../analyzer/selectionFlags";
 import { renderWaived, splitWaived } from "../analyzer/waivedFindings";
 import { writeManifests } from "./manifests";
 import { toDisplayValue } from "./propertyValues";
@@ -18,7 +19,7 @@ const EXIT_VIOLATION = 1;
 const EXIT_UNREADABLE = 2;
 const POLICY_PACK = path.resolve(__dirname, "../../policypacks/ml-guard");
 
-interface PlanOptions {
+interface PlanOptions extends SelectionFlags {
   stack: string;
   project: string;
   out?: string;
@@ -61,7 +62,7 @@ function parseMode(value: string): "preview" | "update" {
 async function plan(options: PlanOptions): Promise<number> {
   const projectDir = path.resolve(options.project);
   const stack = readProjectStack(projectDir, options.stack);
-  const policyConfig = readPolicyConfigFile(options.policyConfig);
+  const policyConfig = withSelectionFlags(readPolicyConfigFile(options.policyConfig), options);
   const references = readStackReferences(options.stackReference);
   const run = options.debug
     ? await runProgram(projectDir, stack, options.mode, references)
@@ -120,6 +121,9 @@ const program = new Command("plan")
   .option("--json <file>", "write the JSON report here")
   .option("--sarif <file>", "write the policy findings as SARIF 2.1.0 (for GitHub code scanning)")
   .option("--policy-config <file>", "policy config JSON, as for pulumi preview --policy-pack-config")
+  .option("--framework <ids...>", SELECTION_FLAG_HELP.framework)
+  .option("--severity <levels...>", SELECTION_FLAG_HELP.severity)
+  .option("--control <ids...>", SELECTION_FLAG_HELP.control)
   .option("--outputs <file>", "write the stack outputs as JSON (secrets redacted), for other stacks' --stack-reference")
   .option("--stack-reference <name=file>", "outputs of a referenced stack, e.g. organization/secure-ml-platform/dev=outputs.json", (value: string, previous: string[]) => [...previous, value], [] as string[])
   .option("--debug", "keep stack traces while the program runs (slower; for errors inside the program)")

@@ -36,7 +36,7 @@ function waivingReport(policy: Policy, report: ReportViolation, resourceOf: (urn
 }
 
 /** Keeps the SDK's fast type check (validateResourceOfType tags the function with its type). */
-const keepType = <T extends object>(wrapped: T, original: object): T =>
+export const keepType = <T extends object>(wrapped: T, original: object): T =>
   Object.assign(wrapped, "__pulumiType" in original ? { __pulumiType: (original).__pulumiType } : {});
 
 function wrapResource(policy: ResourceValidationPolicy, validation: ResourceValidation): ResourceValidation {
