@@ -32,6 +32,7 @@ describe("pod-disallow-secret-literals", () => {
   it.each([
     ["a password under a secret name", { name: "DB_PASSWORD", value: "s3cr3t!" }],
     ["an AWS key under an innocent name", { name: "SETTING", value: "AKIAABCDEFGHIJKLMNOP" }],
+    // secretlint-disable-next-line -- a fake credential: what pod-disallow-secret-literals must catch
     ["a connection string with a password", { name: "MLFLOW_URI", value: "postgresql://mlflow:pa55@db:5432/mlflow" }],
     ["a Hugging Face token", { name: "HF", value: "hf_" + "a".repeat(34) }],
   ])("refuses %s", (_case, entry) => {
@@ -151,6 +152,7 @@ describe("pod-disallow-secret-literals findings", () => {
     ["a secret flag with its value in command", { command: ["python", "serve.py", "-token=abc123"] }, inArgs("command", 2, ON_COMMAND_LINE)],
     ["a secret flag followed by its value", { args: ["--password", "hunter2"] }, inArgs("args", 1, ON_COMMAND_LINE)],
     ["a token format in a plain argument", { args: ["ghp_" + "a".repeat(36)] }, inArgs("args", 0, "its value looks like a GitHub token")],
+    // secretlint-disable-next-line -- a fake credential: what pod-disallow-secret-literals must catch
     ["a URL with a password", { command: ["psql", "postgresql://ml:pa55@db/ml"] }, inArgs("command", 1, "its value looks like a URL with an embedded password")],
   ])("refuses %s", (_case, fields, message) => {
     expect(messages(enforced(check(fields)))).toEqual([message]);

@@ -134,8 +134,10 @@ describe("x-kubernetes-validations", () => {
 describe("Kubernetes' CEL URL library, on the examples urls.go documents", () => {
   const evaluate = (rule: string) => compileRule({ rule }).failure(null);
   it.each([
+    // secretlint-disable-next-line -- the example URL of the Kubernetes CEL url library docs, not a credential
     "url('https://user:pass@example.com:80/path?query=val#fragment').getScheme() == 'https'",
     "url('/absolute-path').getScheme() == ''",
+    // secretlint-disable-next-line -- the example URL of the Kubernetes CEL url library docs, not a credential
     "isURL('https://user:pass@example.com:80/path?query=val#fragment')",
     "isURL('/absolute-path')",
     "!isURL('https://a:b:c/')",

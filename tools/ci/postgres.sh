@@ -45,6 +45,7 @@ postgres_start() {
   # Durability is worthless for a throwaway cluster; skipping it keeps the suite fast.
   postgres_as_owner "$bin/pg_ctl" -D "$POSTGRES_TEST_DIR/data" -l "$POSTGRES_TEST_DIR/server.log" -w start \
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$POSTGRES_TEST_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+  # secretlint-disable-next-line -- $password is the throwaway server's generated password, not a literal
   export TEST_POSTGRES_URL="postgresql://postgres:$password@127.0.0.1:$port/postgres"
   echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') for the tests on 127.0.0.1:$port"
 }
