@@ -13,6 +13,8 @@ const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
 const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[^\s]*)?$/i;
 const IAM_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+(\/[\w.-]+)*$/i;
+/** `namespace/name` of a ServiceAccount: a DNS label, then a DNS subdomain. */
+const SERVICE_ACCOUNT_REFERENCE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
 const dnsLabel = (maxLength: number) =>
@@ -180,6 +182,7 @@ const externalSecretsSchema = z.strictObject({
   /** Install the External Secrets Operator with Helm; false when the cluster already runs one. */
   install: z.boolean().default(true),
   /** Helm chart version, pinned: the one test/upstream holds the program's values to (there is no 2.10.0). */
+  // renovate: datasource=helm depName=external-secrets registryUrl=https://charts.external-secrets.io
   chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 2.9.0").default("2.9.0"),
   namespace: dnsLabel(63).default("external-secrets"),
 });
@@ -212,6 +215,7 @@ const jwksEndpointSchema = z.union([
 const meshSchema = z.strictObject({
   /** Install Istio (base, CNI, istiod) with Helm; false to use the cluster's existing mesh. */
   install: z.boolean().default(true),
+  // renovate: datasource=helm depName=istiod registryUrl=https://istio-release.storage.googleapis.com/charts
   istioVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 1.30.0").default("1.30.0"),
   /** Istio control-plane namespace (also the mesh root namespace). */
   namespace: dnsLabel(63).default("istio-system"),
@@ -303,6 +307,7 @@ const signatureAuthoritySchema = z.union([
 const supplyChainSchema = z.strictObject({
   /** Install the Sigstore policy-controller with Helm. */
   install: z.boolean().default(true),
+  // renovate: datasource=helm depName=policy-controller registryUrl=https://sigstore.github.io/helm-charts
   chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 0.10.5").default("0.10.5"),
   namespace: dnsLabel(63).default("cosign-system"),
   /** Who must have signed team images. */
@@ -341,6 +346,10 @@ const kubernetesSchema = z.strictObject({
   allowedImageRegistries: z.array(z.string().regex(/^[a-z0-9*.:-]+(\/[a-z0-9._\/-]+)?$/, "must be a registry host, optionally with a repository prefix")).min(1, "must list at least one registry").default(["*.dkr.ecr.*.amazonaws.com", "public.ecr.aws", "registry.k8s.io", "nvcr.io"]),
   /** Install the in-cluster admission policies (ValidatingAdmissionPolicy, Kubernetes 1.30+). */
   admissionPolicies: z.boolean().default(true),
+  /** Namespaces the admission policies skip even when labelled as a team's (ml-guard's exemptNamespaces default). */
+  admissionExemptNamespaces: z.array(dnsLabel(63)).default(["kube-system", "kube-public", "kube-node-lease"]),
+  /** ServiceAccounts (`namespace/name`) whose pods the admission policies let mount a Kubernetes API token, e.g. an operator that calls the API. */
+  allowedTokenServiceAccounts: z.array(z.string().regex(SERVICE_ACCOUNT_REFERENCE, "must be namespace/name of a ServiceAccount, such as vision/model-operator")).default([]),
 });
 
 export const platformConfigSchema = z.strictObject({
