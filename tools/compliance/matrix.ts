@@ -7,11 +7,12 @@ export const MATRIX_END = "<!-- compliance-matrix:end -->";
 /** A control id without its framework prefix: the column names the framework. */
 const local = (control: ControlId) => control.slice(control.indexOf(":") + 1);
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+const separator = (columns: number) => `|${"---|".repeat(columns)}`;
 
 function frameworkTable(): string[] {
   return [
     row(["framework", "id", "version", "ids and titles from"]),
-    row(["---", "---", "---", "---"]),
+    separator(4),
     ...FRAMEWORK_IDS.map((id) => row([FRAMEWORKS[id].name, `\`${id}\``, FRAMEWORKS[id].version, FRAMEWORKS[id].source])),
   ];
 }
@@ -19,7 +20,7 @@ function frameworkTable(): string[] {
 function ruleMatrix(): string[] {
   return [
     row(["rule", ...FRAMEWORK_IDS.map((id) => `\`${id}\``)]),
-    row(["---", ...FRAMEWORK_IDS.map(() => "---")]),
+    separator(FRAMEWORK_IDS.length + 1),
     ...Object.entries(RULE_CONTROLS).map(([rule, controls]) => row([
       `\`${rule}\``,
       ...FRAMEWORK_IDS.map((framework) => controls.filter((control) => frameworkOf(control) === framework).map(local).join(", ") || "-"),

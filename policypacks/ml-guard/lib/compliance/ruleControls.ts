@@ -109,12 +109,12 @@ export const RULE_CONTROLS: Readonly<Record<string, readonly ControlId[]>> = {
   "k8s-serviceaccount-disallow-token-automount": ["cis-k8s:5.1.6", "cis-eks:4.1.6", "nist-800-53:AC-6", "soc2:CC6.1"],
   // EKS clusters
   "eks-cluster-missing-audit-logs": ["cis-eks:2.1.1", "nist-800-53:AU-2", "nist-800-53:AU-12", "soc2:CC7.2", "hipaa:164.312(b)"],
-  "eks-cluster-disallow-public-endpoint": ["cis-eks:5.4.1", "cis-eks:5.4.2", "nist-800-53:AC-17", "nist-800-53:SC-7", "soc2:CC6.6"],
+  "eks-cluster-disallow-public-endpoint": ["cis-eks:5.4.1", "cis-eks:5.4.2", "nist-800-53:AC-17", "nist-800-53:SC-7", "soc2:CC6.6", "gdpr:32(1)(b)"],
   "eks-cluster-missing-secrets-encryption": ["cis-eks:5.3.1", "nist-800-53:SC-28", "nist-800-53:SC-28(1)", "nist-800-53:SC-12", "soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:32(1)(a)"],
   // ECR repositories
   "ecr-repository-missing-scan-on-push": ["cis-eks:5.1.1", "nist-800-53:RA-5", "soc2:CC7.1", "eu-ai-act:15(5)"],
   "ecr-repository-disallow-mutable-tags": ["nist-800-53:SI-7", "nist-800-53:CM-5", "soc2:CC8.1", "eu-ai-act:15(5)"],
-  "ecr-repository-missing-kms-encryption": ["nist-800-53:SC-28", "nist-800-53:SC-28(1)", "nist-800-53:SC-12", "soc2:CC6.1", "gdpr:32(1)(a)"],
+  "ecr-repository-missing-kms-encryption": ["nist-800-53:SC-28", "nist-800-53:SC-28(1)", "nist-800-53:SC-12", "soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:32(1)(a)"],
   // The pack's own policies
   "ml-guard-rule-selection": ["nist-800-53:CM-6"],
   "ml-guard-waivers-valid": ["nist-800-53:CM-6", "soc2:CC8.1"],
