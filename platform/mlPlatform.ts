@@ -175,7 +175,11 @@ export class MlPlatform extends pulumi.ComponentResource {
     }
 
     if (k8s.admissionPolicies) {
-      new AdmissionPolicies(`${name}-admission`, { allowedRegistries: k8s.allowedImageRegistries }, parent);
+      new AdmissionPolicies(`${name}-admission`, {
+        allowedRegistries: k8s.allowedImageRegistries,
+        allowedTokenServiceAccounts: k8s.allowedTokenServiceAccounts,
+        exemptNamespaces: k8s.admissionExemptNamespaces,
+      }, parent);
     }
 
     if (args.mesh) {

@@ -8,7 +8,14 @@ const created = installRecordingMocks();
 
 import { AdmissionPolicies } from "../../components/admission/admissionPolicies";
 
-const admission = new AdmissionPolicies("admission", { allowedRegistries: ["*.dkr.ecr.*.amazonaws.com", "nvcr.io/nvidia"] });
+/** The aliases each child is registered with, as a transformation sees its options. */
+const aliasesByName = new Map<string, unknown[]>();
+const admission = new AdmissionPolicies("admission", { allowedRegistries: ["*.dkr.ecr.*.amazonaws.com", "nvcr.io/nvidia"] }, {
+  transformations: [(args) => {
+    aliasesByName.set(args.name, args.opts.aliases ?? []);
+    return undefined;
+  }],
+});
 
 type Policy = { metadata: { name: string }; spec: { variables?: { name: string; expression: string }[]; matchConditions?: { expression: string }[]; validations: { expression: string }[] } };
 const policy = (name: string) => single(created, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", name).inputs as Policy;
@@ -55,23 +62,47 @@ describe("in-cluster admission policies", () => {
     expect(admits(images(), pod(spec))).toBe(false);
   });
 
-  it("require model labels on serving pods and InferenceServices only", () => {
-    const labels = policy("admission-ml-guard-serving-model-labels").spec;
-    expect(admits(labels, pod(compliantPodSpec(), servingLabels))).toBe(true);
-    expect(admits(labels, pod(compliantPodSpec(), { "mlops.io/role": "serving", "mlops.io/model-name": "fraud" }))).toBe(false);
-    expect(admits(labels, pod(compliantPodSpec(), { "mlops.io/role": "training" }))).toBe("not matched");
-    expect(admits(labels, { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "m" }, spec: {} })).toBe(false);
-    expect(admits(labels, { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "m", labels: { "mlops.io/model-name": "m", "mlops.io/model-version": "" } }, spec: {} })).toBe(false);
+  it("require model labels and the artifact SHA-256 on serving pods and InferenceServices only", () => {
+    const pods = policy("admission-ml-guard-serving-pods").spec;
+    const inferenceServices = policy("admission-ml-guard-serving-inferenceservices").spec;
+    const sha = { "mlops.io/model-sha256": "f".repeat(64) };
+    const annotated = (labels: Record<string, string>) => ({ ...pod(compliantPodSpec(), labels), metadata: { name: "p", namespace: "vision", labels, annotations: sha } });
+    const isvc = (metadata: Record<string, unknown>) => ({ apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "m", ...metadata }, spec: {} });
+    expect(admits(pods, annotated(servingLabels))).toBe(true);
+    expect(admits(pods, pod(compliantPodSpec(), servingLabels))).toBe(false);
+    expect(admits(pods, annotated({ "mlops.io/role": "serving", "mlops.io/model-name": "fraud" }))).toBe(false);
+    expect(admits(pods, pod(compliantPodSpec(), { "mlops.io/role": "training" }))).toBe("not matched");
+    expect(admits(inferenceServices, isvc({}))).toBe(false);
+    expect(admits(inferenceServices, isvc({ labels: { "mlops.io/model-name": "m", "mlops.io/model-version": "" }, annotations: sha }))).toBe(false);
+    expect(admits(inferenceServices, isvc({ labels: { "mlops.io/model-name": "m", "mlops.io/model-version": "1" }, annotations: sha }))).toBe(true);
   });
 
-  it("bind to team namespaces, deny and audit", () => {
-    const binding = single(created, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", "admission-ml-guard-pinned-images-binding").inputs;
-    expect(binding.spec).toMatchObject({ policyName: "ml-guard-pinned-images", validationActions: ["Deny", "Audit"], matchResources: { namespaceSelector: { matchExpressions: [{ key: "mlops.io/team", operator: "Exists" }] } } });
+  it("bind to team namespaces outside ml-guard's exempt ones, deny and audit", () => {
+    const bindings = created.filter((r) => r.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding");
+    expect(bindings.length).toBeGreaterThan(1);
+    for (const binding of bindings) {
+      expect(binding.inputs.spec).toEqual({
+        policyName: binding.inputs.metadata.name,
+        validationActions: ["Deny", "Audit"],
+        matchResources: { namespaceSelector: { matchExpressions: [{ key: "mlops.io/team", operator: "Exists" }, { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", "kube-public", "kube-node-lease"] }] } },
+      });
+    }
+  });
+
+  it("keep the history of the former serving policy: the pods' serving policy and its binding alias ml-guard-serving-model-labels", () => {
+    // The Kubernetes provider adds aliases of its own (older API versions of the type); ours rename.
+    const renamedFrom = (name: string) => (aliasesByName.get(name) ?? []).filter((alias) => typeof alias === "object" && alias !== null && "name" in alias);
+    expect(renamedFrom("admission-ml-guard-serving-pods")).toEqual([{ name: "admission-ml-guard-serving-model-labels" }]);
+    expect(renamedFrom("admission-ml-guard-serving-pods-binding")).toEqual([{ name: "admission-ml-guard-serving-model-labels-binding" }]);
+    expect(renamedFrom("admission-ml-guard-serving-workloads")).toEqual([]);
   });
 
   it("are valid against the published Kubernetes schemas", () => {
     const objects = created.filter((r) => r.type.startsWith("kubernetes:admissionregistration"));
-    expect(objects).toHaveLength(4);
+    const names = (type: string) => objects.filter((r) => r.type.endsWith(`:${type}`)).map((r) => r.inputs.metadata.name).sort();
+    // One binding per policy, of the same name; the pinned-images policy and ml-guard's other rules for pods, workloads and CronJobs.
+    expect(names("ValidatingAdmissionPolicyBinding")).toEqual(names("ValidatingAdmissionPolicy"));
+    expect(names("ValidatingAdmissionPolicy")).toEqual(expect.arrayContaining(["ml-guard-pinned-images", "ml-guard-read-only-root-filesystem-pods", "ml-guard-api-token-workloads", "ml-guard-serving-cronjobs", "ml-guard-serviceaccount-token-automount"]));
     for (const resource of objects) expect(() => validateKubernetesObject(resource.inputs as never)).not.toThrow();
   });
 });
