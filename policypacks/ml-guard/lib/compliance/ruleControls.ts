@@ -115,6 +115,10 @@ export const RULE_CONTROLS: Readonly<Record<string, readonly ControlId[]>> = {
   "ecr-repository-missing-scan-on-push": ["cis-eks:5.1.1", "nist-800-53:RA-5", "soc2:CC7.1", "eu-ai-act:15(5)"],
   "ecr-repository-disallow-mutable-tags": ["nist-800-53:SI-7", "nist-800-53:CM-5", "soc2:CC8.1", "eu-ai-act:15(5)"],
   "ecr-repository-missing-kms-encryption": ["nist-800-53:SC-28", "nist-800-53:SC-28(1)", "nist-800-53:SC-12", "soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:32(1)(a)"],
+  // Model promotion to production
+  "model-endpoint-missing-approval": ["nist-800-53:CM-3", "nist-800-53:SI-7", "soc2:CC8.1", "eu-ai-act:12(2)", "eu-ai-act:15(1)"],
+  "model-approval-disallow-self-approval": ["nist-800-53:AC-5", "nist-800-53:CM-3", "soc2:CC6.3", "soc2:CC8.1"],
+  "model-approval-missing-lineage": ["nist-800-53:SR-4", "nist-800-53:CM-3", "soc2:CC8.1", "eu-ai-act:12(2)"],
   // The pack's own policies
   "ml-guard-rule-selection": ["nist-800-53:CM-6"],
   "ml-guard-waivers-valid": ["nist-800-53:CM-6", "soc2:CC8.1"],

@@ -124,6 +124,7 @@ export const CONTROLS = {
   "nist-800-53:AU-9": "Protection of Audit Information",
   "nist-800-53:AU-9(3)": "Protection of Audit Information | Cryptographic Protection",
   "nist-800-53:AU-12": "Audit Record Generation",
+  "nist-800-53:CM-3": "Configuration Change Control",
   "nist-800-53:CM-5": "Access Restrictions for Change",
   "nist-800-53:CM-6": "Configuration Settings",
   "nist-800-53:CM-7": "Least Functionality",
@@ -148,6 +149,7 @@ export const CONTROLS = {
   "nist-800-53:SC-39": "Process Isolation",
   "nist-800-53:SI-7": "Software, Firmware, and Information Integrity",
   "nist-800-53:SR-3": "Supply Chain Controls and Processes",
+  "nist-800-53:SR-4": "Provenance",
   // SOC 2, Trust Services Criteria 2017
   "soc2:CC6.1": "The entity implements logical access security software, infrastructure, and architectures over protected information assets to protect them from security events to meet the entity's objectives.",
   "soc2:CC6.2": "Prior to issuing system credentials and granting system access, the entity registers and authorizes new internal and external users whose access is administered by the entity. For those users whose access is administered by the entity, user system credentials are removed when user access is no longer authorized.",
