@@ -15,6 +15,8 @@ const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[^\s]*)?$/i;
 const IAM_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+(\/[\w.-]+)*$/i;
 /** `namespace/name` of a ServiceAccount: a DNS label, then a DNS subdomain. */
 const SERVICE_ACCOUNT_REFERENCE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+/** `namespace/name` of a ServiceAccount: a DNS label, then a DNS subdomain. */
+const SERVICE_ACCOUNT_REFERENCE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
 const dnsLabel = (maxLength: number) =>
@@ -382,6 +384,10 @@ const kubernetesSchema = z.strictObject({
   allowedImageRegistries: z.array(z.string().regex(/^[a-z0-9*.:-]+(\/[a-z0-9._\/-]+)?$/, "must be a registry host, optionally with a repository prefix")).min(1, "must list at least one registry").default(["*.dkr.ecr.*.amazonaws.com", "public.ecr.aws", "registry.k8s.io", "nvcr.io"]),
   /** Install the in-cluster admission policies (ValidatingAdmissionPolicy, Kubernetes 1.30+). */
   admissionPolicies: z.boolean().default(true),
+  /** Namespaces the admission policies skip even when labelled as a team's (ml-guard's exemptNamespaces default). */
+  admissionExemptNamespaces: z.array(dnsLabel(63)).default(["kube-system", "kube-public", "kube-node-lease"]),
+  /** ServiceAccounts (`namespace/name`) whose pods the admission policies let mount a Kubernetes API token, e.g. an operator that calls the API. */
+  allowedTokenServiceAccounts: z.array(z.string().regex(SERVICE_ACCOUNT_REFERENCE, "must be namespace/name of a ServiceAccount, such as vision/model-operator")).default([]),
   /** Namespaces the admission policies skip even when labelled as a team's (ml-guard's exemptNamespaces default). */
   admissionExemptNamespaces: z.array(dnsLabel(63)).default(["kube-system", "kube-public", "kube-node-lease"]),
   /** ServiceAccounts (`namespace/name`) whose pods the admission policies let mount a Kubernetes API token, e.g. an operator that calls the API. */
