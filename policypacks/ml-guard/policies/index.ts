@@ -8,6 +8,7 @@ import { iamPolicies } from "./iam";
 import { istioPolicies } from "./istio";
 import { kmsPolicies } from "./kms";
 import { podSecurityPolicies } from "./podSecurity";
+import { promotionPolicies } from "./promotion";
 import { rbacPolicies } from "./rbac";
 import { s3Policies } from "./s3";
 import { secretPolicies } from "./secrets";
@@ -21,5 +22,5 @@ import { workloadPolicies } from "./workloads";
 export const policies: Policies = [
   ...s3Policies, ...kmsPolicies, ...iamPolicies, ...tenancyPolicies, ...podSecurityPolicies, ...workloadPolicies, ...secretPolicies,
   ...vaultPolicies, ...externalSecretsPolicies, ...istioPolicies, ...auditPolicies, ...teamStackPolicies, ...servingPolicies, ...credentialPolicies, ...rbacPolicies,
-  ...eksPolicies, ...ecrPolicies,
+  ...eksPolicies, ...ecrPolicies, ...promotionPolicies,
 ];
