@@ -3,9 +3,11 @@
  * stack), and for the workloads its components build (ModelEndpoint on KServe and as a Deployment,
  * TrainingJob), every workload in a team namespace is admitted when applied and so are the pods its
  * controllers create, as the API server stores them after the ServiceAccount admission plugin.
- * Not modelled: containers other webhooks inject (Istio's, whose template sets
- * readOnlyRootFilesystem: true; KServe's storage-initializer, which the cluster's ClusterStorageContainer
- * shapes; see the admission notes).
+ * In namespaces with Istio injection the pods are judged with Istio's sidecar too (istioSidecarInjection.ts),
+ * except by the pinned-images policy: the program leaves Istio's proxy image at the chart's tag, which
+ * that policy refuses (an open point of the admission notes), so it judges the program's own
+ * containers, before injection. Not modelled: KServe's storage-initializer, which the cluster's
+ * ClusterStorageContainer shapes (see the admission notes).
  */
 import type { RegisteredResource } from "../../tools/plan/runProgram";
 import { isKubernetesObject } from "../../tools/plan/manifests";
@@ -16,6 +18,9 @@ import { admissionDenials, type InstalledPolicy, type LabelSelector, type Policy
 import { admittedPods, refusedRules, requestFor } from "../support/admissionChain";
 import { recordEveryStack } from "../support/programStacks";
 import type { ServiceAccountState } from "../support/serviceAccountAdmission";
+import { withIstioSidecar } from "../support/istioSidecarInjection";
+
+const PINNED_IMAGES = "ml-guard-pinned-images";
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
 
@@ -113,11 +118,17 @@ function judged({ objects }: Rendered, teamNamespaces: Map<string, Record<string
       const labels = teamNamespaces.get(object.metadata.namespace!)!;
       const namespaceAccounts = Object.fromEntries([...accounts].filter(([key]) => key.startsWith(`${object.metadata.namespace}/`)).map(([key, value]) => [key.split("/")[1], value]));
       const pods = kind === "ServiceAccount" ? [] : admittedPods(type, props, namespaceAccounts);
+      const injected = labels["istio-injection"] === "enabled" ? admittedPods(type, props, namespaceAccounts, [withIstioSidecar]) : pods;
+      const refusedPods = (judgedPods: typeof pods, by: InstalledPolicy[]) => judgedPods.flatMap((pod) => refusedRules(admissionDenials(by, requestFor("kubernetes:core/v1:Pod", pod), labels)));
       return {
         what: `${kind} ${object.metadata.namespace}/${object.metadata.name}`,
         workload: refusedRules(admissionDenials(policies, requestFor(type, props), labels)),
-        pods: pods.flatMap((pod) => refusedRules(admissionDenials(policies, requestFor("kubernetes:core/v1:Pod", pod), labels))),
+        pods: [
+          ...refusedPods(pods, policies.filter(({ name }) => name === PINNED_IMAGES)),
+          ...refusedPods(injected, policies.filter(({ name }) => name !== PINNED_IMAGES)),
+        ],
         podCount: pods.length,
+        sidecars: injected.filter((pod) => pod.spec.initContainers?.some((container: { name: string }) => container.name === "istio-proxy")).length,
       };
     });
 }
@@ -135,10 +146,10 @@ describe("the program's own workloads pass its admission policies", () => {
       expect([stack.label, policies.length > 10]).toEqual([stack.label, true]);
       const verdicts = judged(stack, new Map(namespaces.map((namespace) => [namespace.metadata.name, namespace.metadata.labels!])), policies);
       for (const verdict of verdicts) expect([stack.label, verdict.what, verdict.workload, verdict.pods]).toEqual([stack.label, verdict.what, [], []]);
-      seen.push(...verdicts.map((verdict) => `${verdict.what.split(" ")[0]}${verdict.podCount > 0 ? "+pods" : ""}`));
+      seen.push(...verdicts.map((verdict) => `${verdict.what.split(" ")[0]}${verdict.podCount > 0 ? "+pods" : ""}${verdict.sidecars > 0 ? "+istio" : ""}`));
     }
-    // Not a vacuous pass: InferenceServices, a Deployment, PyTorchJobs and the teams' ServiceAccounts were judged, with their pods.
-    expect(new Set(seen)).toEqual(new Set(["InferenceService+pods", "Deployment+pods", "PyTorchJob+pods", "ServiceAccount"]));
+    // Not a vacuous pass: InferenceServices, a Deployment, PyTorchJobs and the teams' ServiceAccounts were judged, the pods with Istio's sidecar.
+    expect(new Set(seen)).toEqual(new Set(["InferenceService+pods+istio", "Deployment+pods+istio", "PyTorchJob+pods+istio", "ServiceAccount"]));
   });
 
   it("takes the token allowlist and the exempt namespaces from the stack config", () => {

@@ -52,13 +52,18 @@ function podOf(view: PodView, namespace: string): { apiVersion: string; kind: st
   return { apiVersion: "v1", kind: "Pod", metadata: { ...view.metadata, labels, name: "pod", namespace }, spec };
 }
 
-/** The pods a workload's controllers create, as stored after the ServiceAccount plugin. */
-export function admittedPods(type: string, props: Record<string, any>, accounts: Record<string, ServiceAccountState>): Record<string, any>[] {
+type Pod = ReturnType<typeof podOf>;
+
+/**
+ * The pods a workload's controllers create, as stored after the ServiceAccount plugin and then the
+ * mutating webhooks given (which the API server calls after its own mutating plugins).
+ */
+export function admittedPods(type: string, props: Record<string, any>, accounts: Record<string, ServiceAccountState>, webhooks: ((pod: Pod) => Pod)[] = []): Pod[] {
   const namespace = props.metadata?.namespace ?? "default";
   return podTemplatesOf(type, props).map((view) => {
     const pod = podOf(view, namespace);
     const account = pod.spec.serviceAccountName || pod.spec.serviceAccount || "default";
-    return serviceAccountAdmission(pod, accounts[account] ?? {});
+    return webhooks.reduce((mutated, webhook) => webhook(mutated), serviceAccountAdmission(pod, accounts[account] ?? {}));
   });
 }
 
