@@ -3,6 +3,11 @@
  * rules that Pod Security admission does not cover, each for Pods (every controller's pods, as
  * stored after the mutating admission plugins ran) and for the workload kinds people apply
  * (Deployments and the like, CronJobs), so kubectl, Helm and Argo CD report the refusal at once.
+ *
+ * Every expression is linear in the pod's containers, volumes and projected sources, well inside the
+ * API server's CEL budgets (FACT: k8s.io/apiserver pkg/apis/cel/config.go PerCallLimit 1,000,000 per
+ * expression, RuntimeCELCostBudget 10,000,000 per binding, MaxRequestSizeBytes 3 MiB bounds the
+ * lists), and guards optional fields with has(), as an absent field is an error to read.
  */
 import { pinnedImagesPolicy } from "./admissionRules";
 import { POD_SHAPES, PODS, type PodShape, type PolicySpec } from "./podShapes";
