@@ -1,4 +1,5 @@
 import { platformConfigSchema, SECRET_FIELDS, type PlatformConfig } from "./schema";
+import { approvalProblems } from "./approvals";
 import { ConfigError, toConfigError } from "./errors";
 
 /** The Pulumi project name: our config keys are `secure-ml-platform:<key>`. */
@@ -89,6 +90,7 @@ function relationProblems(config: PlatformConfig, isSecretKey: (field: string) =
     if (first !== undefined) problems.push(`${keyName(["models", index, "name"])} = ${JSON.stringify(model.name)}: duplicates models[${first}] of team ${model.team}`);
     else seenModels.set(`${model.team}/${model.name}`, index);
   });
+  problems.push(...approvalProblems(config, keyName));
   if (config.models.length > 0 && !config.mesh) {
     problems.push(`${keyName(["models"])}: endpoints need ${keyName(["mesh"])}: without JWT authentication and authorization anyone with the URL gets predictions`);
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { approvalSchema, approverSchema } from "./approvals";
 
 /**
  * The one schema of the stack config. Every key the program reads is here, with its default;
@@ -317,6 +318,11 @@ const supplyChainSchema = z.strictObject({
     cidr: z.string().regex(IPV4_CIDR, "must be an IPv4 CIDR such as 10.0.0.0/16").refine((cidr) => !cidr.endsWith("/0"), "must not be a /0 route"),
     ports: z.array(z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535")).min(1, "must list at least one port"),
   })).min(1, "must list at least one endpoint"),
+  /** OCI model images (oci:// storage URIs) whose approval admission requires as a cosign attestation, and who signs those attestations. */
+  approvalAttestations: z.strictObject({
+    images: z.array(z.string().min(1, "must not be empty")).min(1, "must list the OCI model repositories, e.g. <registry>/models/**"),
+    authority: signatureAuthoritySchema,
+  }).optional(),
 });
 
 const kubernetesSchema = z.strictObject({
@@ -400,6 +406,10 @@ export const platformConfigSchema = z.strictObject({
   supplyChain: supplyChainSchema.optional(),
   /** Models the platform publishes itself (team stacks publish their own). */
   models: z.array(modelSchema).max(1000, "must list at most 1000 models").default([]),
+  /** Who may approve models for production, with their teams (four eyes). */
+  approvers: z.array(approverSchema).max(1000, "must list at most 1000 approvers").default([]),
+  /** Approvals of model artifacts for production, one per artifact digest of an endpoint (ml-guard requires them in production stacks). */
+  approvals: z.array(approvalSchema).max(10000, "must list at most 10000 approvals").default([]),
   /** Vault token for the provider (secret); omit to use VAULT_TOKEN from the environment. */
   vaultToken: z.string().min(1, "must not be empty").optional(),
   /** Password of vault.database.username (secret). */
