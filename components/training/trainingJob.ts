@@ -5,6 +5,7 @@ import { credentialFiles } from "../kubernetes/credentialFiles";
 import { NATIVE_SIDECAR_ANNOTATIONS } from "../mesh/sidecar";
 import { CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT } from "../kubernetes/securityContexts";
 import { COLLECTIVE_PORT_SYSCTL, COLLECTIVE_SIDECAR_ANNOTATIONS } from "../tenancy/trainingTraffic";
+import { lineageAnnotations, lineageEnv, lineageProblems, type TrainingLineage, type TrainingLineageArgs } from "./lineage";
 
 export interface TrainingJobArgs {
   team: string;
@@ -41,6 +42,13 @@ export interface TrainingJobArgs {
    * between training pods. Default 29500.
    */
   port?: number;
+  /**
+   * The dataset version the job reads and where it writes the artifact: recorded on the job
+   * (mlops.io/dataset, mlops.io/dataset-version, mlops.io/artifact), given to the training code as
+   * MLOPS_DATASET_URI, MLOPS_DATASET_VERSION, MLOPS_ARTIFACT_URI, and output as `lineage` for the
+   * approval of the artifact it produces. Omit for a job whose output is never served.
+   */
+  lineage?: TrainingLineageArgs;
 }
 
 const DEFAULTS = { workers: 2, cpu: "4", memory: "16Gi", gpu: 0, suspend: true, serviceAccount: "training", port: 29500 } as const;
@@ -56,8 +64,15 @@ const DEFAULTS = { workers: 2, cpu: "4", memory: "16Gi", gpu: 0, suspend: true, 
  * image and no security context to every worker, which Pod Security restricted refuses.
  */
 export class TrainingJob extends pulumi.ComponentResource {
+  /** What an approval of this job's artifact names as its lineage; undefined without `lineage`. */
+  readonly lineage: pulumi.Output<TrainingLineage | undefined>;
+
   constructor(name: string, args: TrainingJobArgs, opts?: pulumi.ComponentResourceOptions) {
-    if (!/^[^@\s]+@sha256:[a-f0-9]{64}$/.test(args.image)) throw new Error(`TrainingJob ${name}: image ${JSON.stringify(args.image)} must be pinned by digest (registry/repository@sha256:<64 hex>)`);
+    const problems = [
+      !/^[^@\s]+@sha256:[a-f0-9]{64}$/.test(args.image) && `image ${JSON.stringify(args.image)} must be pinned by digest (registry/repository@sha256:<64 hex>)`,
+      ...(args.lineage ? lineageProblems(args.lineage) : []),
+    ].filter((problem): problem is string => typeof problem === "string");
+    if (problems.length > 0) throw new Error(`TrainingJob ${name}: ${problems.join("; ")}`);
     super("secure-ml:training:TrainingJob", name, {}, opts);
     const settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined)) } as typeof DEFAULTS & TrainingJobArgs;
     const labels = { [LABELS.workloadRole]: WORKLOAD_ROLES.training, [LABELS.team]: args.team, [LABELS.managedBy]: MANAGED_BY };
@@ -78,6 +93,7 @@ export class TrainingJob extends pulumi.ComponentResource {
             name: "pytorch",
             image: args.image,
             command: args.command,
+            ...(args.lineage ? { env: lineageEnv(args.lineage) } : {}),
             // The training operator takes the rendezvous port only from a port of this name (else it adds 23456).
             ports: [{ name: "pytorchjob-port", containerPort: settings.port, protocol: "TCP" }],
             resources: { requests: amounts, limits: amounts },
@@ -92,7 +108,7 @@ export class TrainingJob extends pulumi.ComponentResource {
     new k8s.apiextensions.CustomResource(name, {
       apiVersion: "kubeflow.org/v1",
       kind: "PyTorchJob",
-      metadata: { name: args.name, namespace: args.namespace, labels },
+      metadata: { name: args.name, namespace: args.namespace, labels, annotations: lineageAnnotations(args.lineage) },
       spec: {
         runPolicy: { suspend: settings.suspend, cleanPodPolicy: "None", ttlSecondsAfterFinished: 86400 },
         // No min/max replicas: a fixed number of nodes (PET_NNODES = workers), no autoscaler.
@@ -100,6 +116,8 @@ export class TrainingJob extends pulumi.ComponentResource {
         pytorchReplicaSpecs: { Worker: replica(settings.workers) },
       },
     }, { parent: this });
-    this.registerOutputs({});
+    const lineage = args.lineage;
+    this.lineage = pulumi.output(args.namespace).apply((namespace) => (lineage ? { trainingJob: `${namespace}/${args.name}`, ...lineage } : undefined));
+    this.registerOutputs({ lineage: this.lineage });
   }
 }
