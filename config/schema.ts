@@ -213,6 +213,43 @@ const jwksEndpointSchema = z.union([
   z.strictObject({ namespace: dnsLabel(63), ports: endpointSchema.shape.ports }),
 ], { error: "must be {cidr, ports} for a JWKS server outside the cluster or {namespace, ports} for one inside it" });
 
+const limitCount = (max: number) => z.number().int("must be a whole number").min(1, "must be at least 1").max(max, `must be at most ${max}`);
+
+/** A token bucket refilled every second; a bucket smaller than a second's refill would cap the rate at its size. */
+const bucketShape = { requestsPerSecond: limitCount(100000), burst: limitCount(100000) };
+const burstCoversRate = (bucket: { requestsPerSecond: number; burst: number }, ctx: z.RefinementCtx) => {
+  if (bucket.burst < bucket.requestsPerSecond) ctx.addIssue({ code: "custom", path: ["burst"], input: bucket.burst, message: `must be at least requestsPerSecond (${bucket.requestsPerSecond}): a smaller bucket caps the rate at ${bucket.burst} a second` });
+};
+
+const perCallerSchema = z.strictObject({
+  requestsPerSecond: bucketShape.requestsPerSecond.default(5),
+  burst: bucketShape.burst.default(10),
+  /** Envoy resets a request that takes longer at the proxy; with the bucket it bounds a caller's requests in flight. */
+  maxRequestSeconds: limitCount(3600).default(10),
+  /** The per-caller concurrency cap per replica: burst + requestsPerSecond × maxRequestSeconds must not exceed it. */
+  maxInFlight: limitCount(1000000).default(60),
+  /** Callers whose buckets a replica keeps; past it the least recently seen caller's bucket is dropped and starts full again. */
+  maxCallers: limitCount(100000).default(1000),
+}).superRefine((caller, ctx) => {
+  burstCoversRate(caller, ctx);
+  const inFlight = caller.burst + caller.requestsPerSecond * caller.maxRequestSeconds;
+  if (inFlight > caller.maxInFlight) {
+    ctx.addIssue({ code: "custom", path: ["maxInFlight"], input: caller.maxInFlight, message: `is below the ${inFlight} requests a caller can have in flight per replica (burst ${caller.burst} + requestsPerSecond ${caller.requestsPerSecond} × maxRequestSeconds ${caller.maxRequestSeconds}); raise it or lower those` });
+  }
+});
+
+const rateLimitSchema = z.strictObject({
+  /** The endpoint-wide backstop per replica, shared by all callers. */
+  requestsPerSecond: bucketShape.requestsPerSecond.default(50),
+  burst: bucketShape.burst.default(100),
+  perCaller: perCallerSchema.prefault({}),
+}).superRefine((limits, ctx) => {
+  burstCoversRate(limits, ctx);
+  for (const key of ["requestsPerSecond", "burst"] as const) {
+    if (limits.perCaller[key] > limits[key]) ctx.addIssue({ code: "custom", path: ["perCaller", key], input: limits.perCaller[key], message: `must be at most the endpoint's ${key} (${limits[key]}): a caller's limit above it is never reached` });
+  }
+});
+
 const meshSchema = z.strictObject({
   /** Install Istio (base, CNI, istiod) with Helm; false to use the cluster's existing mesh. */
   install: z.boolean().default(true),
@@ -229,11 +266,8 @@ const meshSchema = z.strictObject({
    * itself from a default-deny namespace. {cidr, ports} outside the cluster, {namespace, ports} inside it.
    */
   jwksEndpoint: jwksEndpointSchema.optional(),
-  /** Per-endpoint local rate limit (token bucket) to slow model extraction. */
-  rateLimit: z.strictObject({
-    requestsPerSecond: z.number().int().min(1, "must be at least 1").max(100000, "must be at most 100000").default(50),
-    burst: z.number().int().min(1, "must be at least 1").max(100000, "must be at most 100000").default(100),
-  }).optional(),
+  /** Inference rate limits of every model endpoint, per replica: per caller (validated token subject) and endpoint-wide. On unless the mesh is off. */
+  rateLimit: rateLimitSchema.prefault({}),
   /** Largest inference request body the proxy accepts. */
   maxRequestBodyBytes: z.number().int().min(1024, "must be at least 1024").max(104857600, "must be at most 100 MiB").default(10485760),
 }).superRefine((mesh, ctx) => {
@@ -292,6 +326,8 @@ const alertsSchema = z.strictObject({
   errorRatePercent: z.number().min(0.1, "must be at least 0.1").max(100, "must be at most 100").default(5),
   authFailuresPerMinute: z.number().min(1, "must be at least 1").max(100000, "must be at most 100000").default(30),
   callerRequestsPerSecond: z.number().min(0.1, "must be at least 0.1").max(100000, "must be at most 100000").default(20),
+  /** Share of a rate limit (per caller, endpoint-wide) whose sustained use raises an alert, in percent. */
+  rateLimitUsePercent: z.number().min(1, "must be at least 1").max(100, "must be at most 100").default(80),
   gpuQuotaPercent: z.number().min(1, "must be at least 1").max(100, "must be at most 100").default(90),
 });
 

@@ -215,6 +215,7 @@ export class MlPlatform extends pulumi.ComponentResource {
     if (args.alerts) {
       new ModelAlerts(`${name}-alerts`, {
         thresholds: args.alerts,
+        rateLimit: args.mesh?.rateLimit,
         teams: args.teams.map((team) => ({
           name: team.name,
           namespace: namespaces[team.name].namespaceName,

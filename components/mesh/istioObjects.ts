@@ -108,20 +108,20 @@ export function allowInference(access: InferenceAccess): WithoutMetadata<IAuthor
  * reach it. `priority` orders EnvoyFilters (lower first), so a filter placed before another added
  * one is patched in after that one exists.
  */
-interface Placement {
+export interface Placement {
   before: string;
   priority: number;
 }
 
 const ROUTER = "envoy.filters.http.router";
 const BUFFER = "envoy.filters.http.buffer";
-const RATE_LIMIT = "envoy.filters.http.local_ratelimit";
+export const HTTP_CONNECTION_MANAGER = "envoy.filters.network.http_connection_manager";
 /** The body limit goes just before the router; the rate limit just before the body limit, so a refused request is never buffered. */
 const BODY_LIMIT_PLACEMENT: Placement = { before: ROUTER, priority: 10 };
-const RATE_LIMIT_PLACEMENT: Placement = { before: BUFFER, priority: 20 };
+export const RATE_LIMIT_PLACEMENT: Placement = { before: BUFFER, priority: 20 };
 
 /** An EnvoyFilter adding one HTTP filter to the selected workloads' inbound listener, at an explicit place. */
-function inboundHttpFilter(selector: Labels, filter: string, typedConfig: Record<string, unknown>, placement: Placement): WithoutMetadata<IEnvoyFilter> {
+export function inboundHttpFilter(selector: Labels, filter: string, typedConfig: Record<string, unknown>, placement: Placement): WithoutMetadata<IEnvoyFilter> {
   return {
     apiVersion: "networking.istio.io/v1alpha3",
     kind: "EnvoyFilter",
@@ -132,23 +132,12 @@ function inboundHttpFilter(selector: Labels, filter: string, typedConfig: Record
         applyTo: "HTTP_FILTER",
         match: {
           context: "SIDECAR_INBOUND",
-          listener: { filterChain: { filter: { name: "envoy.filters.network.http_connection_manager", subFilter: { name: placement.before } } } },
+          listener: { filterChain: { filter: { name: HTTP_CONNECTION_MANAGER, subFilter: { name: placement.before } } } },
         },
         patch: { operation: "INSERT_BEFORE", value: { name: filter, typed_config: typedConfig } },
       }],
     },
   };
-}
-
-/** Envoy's local rate limit on the selected workloads' authorized inbound requests: a token bucket per pod. */
-export function localRateLimit(selector: Labels, requestsPerSecond: number, burst: number): WithoutMetadata<IEnvoyFilter> {
-  return inboundHttpFilter(selector, RATE_LIMIT, {
-    "@type": "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
-    stat_prefix: "inference_rate_limit",
-    token_bucket: { max_tokens: burst, tokens_per_fill: requestsPerSecond, fill_interval: "1s" },
-    filter_enabled: { runtime_key: "local_rate_limit_enabled", default_value: { numerator: 100, denominator: "HUNDRED" } },
-    filter_enforced: { runtime_key: "local_rate_limit_enforced", default_value: { numerator: 100, denominator: "HUNDRED" } },
-  }, RATE_LIMIT_PLACEMENT);
 }
 
 /** Rejects authorized inference requests whose body exceeds the limit at the proxy (413), before the model server sees them. */

@@ -3,7 +3,8 @@ import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule" with { "resolution-mode": "import" };
 import { customResource } from "../kubernetes/customResource";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
-import { CALLER_TAG, endpointRules, gpuQuotaRule, type AlertThresholds } from "./alertRules";
+import type { EndpointRateLimits } from "../mesh/rateLimit";
+import { CALLER_TAG, endpointRules, gpuQuotaRule, rateLimitRules, type AlertThresholds } from "./alertRules";
 
 /**
  * The caller, for the stats filter: the `sub` claim of the token jwt_authn validated, from the
@@ -24,17 +25,20 @@ export interface ModelAlertsTeam {
 export interface ModelAlertsArgs {
   thresholds: AlertThresholds;
   teams: ModelAlertsTeam[];
+  /** The endpoints' rate limits (per replica), when they have any: adds alerts on their use. */
+  rateLimit?: EndpointRateLimits;
 }
 
 /**
  * Runtime alerts per team (PrometheusRule, picked up by the Prometheus Operator): latency, errors,
- * 401/403 spikes and per-caller request spikes for every endpoint, GPU quota near exhaustion; and the
- * Istio Telemetry that labels serving pods' request counts with the caller's validated token subject
- * so spikes are per caller.
+ * 401/403 spikes and per-caller request spikes for every endpoint, use of its rate limits (when given),
+ * GPU quota near exhaustion; and the Istio Telemetry that labels serving pods' request counts with
+ * the caller's validated token subject so spikes are per caller.
  */
 export class ModelAlerts extends pulumi.ComponentResource {
   constructor(name: string, args: ModelAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-ml:monitoring:ModelAlerts", name, {}, opts);
+    const limits = args.rateLimit;
     for (const team of args.teams) {
       const labels = { [LABELS.team]: team.name, [LABELS.managedBy]: MANAGED_BY };
       customResource<ITelemetry>(`${name}-${team.name}-caller-metrics`, {
@@ -57,6 +61,7 @@ export class ModelAlerts extends pulumi.ComponentResource {
           groups: [
             { name: "model-endpoints", rules: team.endpoints.flatMap((endpoint) => endpointRules({ namespace: team.name, name: endpoint }, args.thresholds)) },
             { name: "gpu-quota", rules: [gpuQuotaRule(team.name, args.thresholds)] },
+            ...(limits ? [{ name: "rate-limits", rules: team.endpoints.flatMap((endpoint) => rateLimitRules({ namespace: team.name, name: endpoint }, limits, args.thresholds)) }] : []),
           ],
         },
       }, { parent: this });

@@ -5,7 +5,8 @@ import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.ist
 import type { IRequestAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/RequestAuthentication" with { "resolution-mode": "import" };
 import { customResource } from "../kubernetes/customResource";
 import { NATIVE_SIDECAR_ANNOTATIONS } from "../mesh/sidecar";
-import { allowInference, jwtAuthentication, localRateLimit, maxRequestBody, type JwtSettings } from "../mesh/istioObjects";
+import { allowInference, jwtAuthentication, maxRequestBody, type JwtSettings } from "../mesh/istioObjects";
+import { localRateLimit, type EndpointRateLimits } from "../mesh/rateLimit";
 import { teamBucketPrefix } from "../storage/prefixes";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
 import { inferenceService, KSERVE_ANNOTATIONS, MODEL_SHA256_ANNOTATION } from "./inferenceService";
@@ -47,8 +48,8 @@ export interface ModelEndpointArgs {
   jwt: pulumi.Input<JwtSettings>;
   /** JWT claims callers must carry (claim -> accepted values); a dotted name such as `realm_access.roles` is a nested claim. */
   requiredClaims?: Record<string, string[]>;
-  /** Local rate limit per pod; omit for none. */
-  rateLimit?: { requestsPerSecond: number; burst: number };
+  /** Rate limits per replica (per caller, and endpoint-wide as a backstop); omit for none. */
+  rateLimit?: EndpointRateLimits;
   /** Largest request body accepted at the proxy. Default 10 MiB. */
   maxRequestBodyBytes?: number;
 }
@@ -141,7 +142,7 @@ export class ModelEndpoint extends pulumi.ComponentResource {
     customResource<IEnvoyFilter>(`${name}-max-body`, { ...maxRequestBody(selector, settings.maxRequestBodyBytes), metadata: metadata(`${args.name}-max-body`) }, parent);
     if (args.rateLimit) {
       customResource<IEnvoyFilter>(`${name}-rate-limit`, {
-        ...localRateLimit(selector, args.rateLimit.requestsPerSecond, args.rateLimit.burst), metadata: metadata(`${args.name}-rate-limit`),
+        ...localRateLimit(selector, args.rateLimit), metadata: metadata(`${args.name}-rate-limit`),
       }, parent);
     }
     this.registerOutputs({ storageUri: this.storageUri });

@@ -28,7 +28,7 @@ const endpointArgs = {
   modelFormat: "pytorch", gpu: 1,
   gatewayPrincipal: mesh.gatewayPrincipal, jwt: { issuer: "https://login.example.com", jwksUri: "https://login.example.com/jwks.json", audiences: ["ml-inference"] },
   requiredClaims: { groups: ["vision-clients"], "realm_access.roles": ["inference"] },
-  rateLimit: { requestsPerSecond: 20, burst: 40 },
+  rateLimit: { requestsPerSecond: 20, burst: 40, perCaller: { requestsPerSecond: 5, burst: 10, maxRequestSeconds: 10, maxInFlight: 60, maxCallers: 1000 } },
   maxRequestBodyBytes: 4194304,
 };
 const kserve = new ModelEndpoint("classifier", endpointArgs);
