@@ -16,7 +16,7 @@ const SELECTOR = { "mlops.io/model-name": "classifier", "mlops.io/role": "servin
 const LIMITS: EndpointRateLimits = { requestsPerSecond: 12, burst: 30, perCaller: { requestsPerSecond: 2, burst: 4, maxRequestSeconds: 5, maxInFlight: 14, maxCallers: 3 } };
 const JWT = { issuer: "https://login.example.com", jwksUri: "https://login.example.com/jwks.json", audiences: ["ml-inference"] };
 
-const filterOf = (limits: EndpointRateLimits) => ({ apiVersion: "networking.istio.io/v1alpha3", kind: "EnvoyFilter", metadata: { name: "classifier-rate-limit", namespace: "vision" }, ...localRateLimit(SELECTOR, limits) });
+const filterOf = (limits: EndpointRateLimits) => ({ ...localRateLimit(SELECTOR, limits), metadata: { name: "classifier-rate-limit", namespace: "vision" } });
 const typedConfig = (limits: EndpointRateLimits) => localRateLimitConfig(limits) as unknown as LocalRateLimitConfig & Record<string, unknown>;
 /** A request as the sidecar's jwt_authn leaves it after validating a token with these claims. */
 const validated = (claims: Record<string, unknown>, headers: Record<string, string> = {}): ModelRequest => ({ headers, dynamicMetadata: { "envoy.filters.http.jwt_authn": { payload: { iss: JWT.issuer, aud: "ml-inference", ...claims } } } });
@@ -42,7 +42,8 @@ describe("the per-caller limit's Envoy configuration", () => {
   it("a client's own headers change nothing: a forged caller header lands in the token subject's bucket", () => {
     const limiter = new LocalRateLimiterModel(typedConfig(LIMITS));
     expect(admitted(limiter, validated({ sub: "attacker" }), 4)).toBe(4);
-    for (const forged of [{ "x-caller": "victim" }, { "x-jwt-sub": "victim" }, { sub: "victim" }]) {
+    const forgeries: Record<string, string>[] = [{ "x-caller": "victim" }, { "x-jwt-sub": "victim" }, { sub: "victim" }];
+    for (const forged of forgeries) {
       expect(requestDescriptors(typedConfig(LIMITS), validated({ sub: "attacker" }, forged))).toEqual([[{ key: "caller", value: "attacker" }]]);
       expect(limiter.allows(validated({ sub: "attacker" }, forged))).toBe(false);
     }

@@ -14,7 +14,7 @@ const missing = multitoolMissing();
 const describeWithMultitool = missing ? describe.skip : describe;
 if (missing) process.stderr.write(`skipping SARIF validation: ${missing}\n`);
 
-const rule: RuleInfo = { name: "pod-disallow-privileged-containers", description: "Containers must not run privileged.", enforcementLevel: "mandatory", severity: "high", remediationSteps: "Remove privileged: true." } as RuleInfo;
+const rule: RuleInfo = { name: "pod-disallow-privileged-containers", description: "Containers must not run privileged.", enforcementLevel: "mandatory", severity: "high", remediationSteps: "Remove privileged: true.", tags: ["cis-k8s:5.2.2", "nist-800-53:AC-6"] };
 const finding: Violation = { policy: rule.name, message: "spec.containers[0].securityContext.privileged: runs privileged", urn: "urn:pulumi:check::manifests::kubernetes:core/v1:Pod::debug", enforcementLevel: "mandatory" };
 const log = () => buildSarif([rule], [finding], [], () => ({ uri: "manifests/pod.yaml", startLine: 7 })) as unknown as { runs: { tool: { driver: Record<string, unknown> & { rules: Record<string, unknown>[] } }; results: Record<string, unknown>[] }[] };
 
