@@ -1,5 +1,6 @@
 import { platformConfigSchema, SECRET_FIELDS, type PlatformConfig } from "./schema";
 import { approvalProblems } from "./approvals";
+import { modelVerificationProblems } from "./modelVerification";
 import { ConfigError, toConfigError } from "./errors";
 
 /** The Pulumi project name: our config keys are `secure-ml-platform:<key>`. */
@@ -91,6 +92,7 @@ function relationProblems(config: PlatformConfig, isSecretKey: (field: string) =
     else seenModels.set(`${model.team}/${model.name}`, index);
   });
   problems.push(...approvalProblems(config, keyName));
+  problems.push(...modelVerificationProblems(config, keyName));
   if (config.models.length > 0 && !config.mesh) {
     problems.push(`${keyName(["models"])}: endpoints need ${keyName(["mesh"])}: without JWT authentication and authorization anyone with the URL gets predictions`);
   }

@@ -297,9 +297,11 @@ const modelSchema = z.strictObject({
   version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be a label value such as 3 or 2024-06-01"),
   /** Model server image, pinned by digest. */
   image: z.string().regex(/^[^@\s]+@sha256:[a-f0-9]{64}$/, "must be pinned by digest: registry/repository@sha256:<64 hex>"),
-  /** Artifact path inside the team's prefix of the model-artifacts bucket, e.g. fraud/3/. */
-  artifactPath: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]+$/, "must be a relative path without '..'"),
-  /** SHA-256 of the model artifact, recorded on the workload so what is served is verifiable. */
+  /** The model directory inside the team's prefix of the model-artifacts bucket, e.g. fraud/3/, with its signed manifest model.sig (or give artifactImage). */
+  artifactPath: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]+$/, "must be a relative path without '..'").optional(),
+  /** The model as an OCI image (files under /models, model.sig among them), pinned by digest, from an allowed registry (or give artifactPath). */
+  artifactImage: z.string().regex(/^[^@\s]+@sha256:[a-f0-9]{64}$/, "must be pinned by digest: registry/repository@sha256:<64 hex>").optional(),
+  /** SHA-256 of the model's signed manifest (model.sig's DSSE payload: npm run model-verify -- digest model.sig); the model starts only if its files match it. */
   artifactSha256: z.string().regex(/^[a-f0-9]{64}$/, "must be 64 lower-case hex characters"),
   /** Model format KServe serves it with (sklearn, xgboost, pytorch, onnx, huggingface...). */
   modelFormat: z.string().regex(/^[a-z0-9-]+$/, "must be a KServe model format name").default("sklearn"),
@@ -311,6 +313,15 @@ const modelSchema = z.strictObject({
   replicas: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100").default(2),
   /** JWT claims a caller must carry, e.g. {groups: [fraud-api-consumers]}; a dotted name is a nested claim. */
   requiredClaims: z.record(z.string().regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, "must be a claim name, with dots for nested claims (realm_access.roles)"), z.array(z.string().min(1)).min(1)).optional(),
+});
+
+const pinnedImage = z.string().regex(/^[^@\s]+@sha256:[a-f0-9]{64}$/, "must be pinned by digest: registry/repository@sha256:<64 hex>");
+
+const modelVerificationSchema = z.strictObject({
+  /** The model-verify image (built from tools/model-verify/Dockerfile), run as each served model's last init container. */
+  verifierImage: pinnedImage,
+  /** KServe's storage-initializer image, which downloads s3:// models before they are verified. */
+  downloaderImage: pinnedImage,
 });
 
 const auditSchema = z.strictObject({
@@ -440,6 +451,8 @@ export const platformConfigSchema = z.strictObject({
   alerts: alertsSchema.optional(),
   /** Cosign signatures required at admission (Sigstore policy-controller). */
   supplyChain: supplyChainSchema.optional(),
+  /** Verify at load: the images that fetch and verify every served model (required when models are served); manifests are signed by supplyChain.authority. */
+  modelVerification: modelVerificationSchema.optional(),
   /** Models the platform publishes itself (team stacks publish their own). */
   models: z.array(modelSchema).max(1000, "must list at most 1000 models").default([]),
   /** Who may approve models for production, with their teams (four eyes). */

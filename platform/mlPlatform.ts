@@ -209,6 +209,8 @@ export class MlPlatform extends pulumi.ComponentResource {
           jwt: meshConfig.jwt,
           rateLimit: meshConfig.rateLimit,
           maxRequestBodyBytes: meshConfig.maxRequestBodyBytes,
+          // The config requires modelVerification whenever models are served; manifests are signed by the images' authority.
+          verification: { ...args.modelVerification!, authority: args.supplyChain?.authority },
         }, { parent: this, dependsOn: mesh.controlPlane }));
       }
     }

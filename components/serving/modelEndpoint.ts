@@ -11,7 +11,8 @@ import { teamBucketPrefix } from "../storage/prefixes";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
 import { inferenceService, KSERVE_ANNOTATIONS, MODEL_SHA256_ANNOTATION } from "./inferenceService";
 import { POD_SECURITY_CONTEXT } from "../kubernetes/securityContexts";
-import { modelServerContainer, type ServingPodSettings } from "./servingWorkload";
+import { modelServerContainer, verifiedModelPod, type ServingPodSettings } from "./servingWorkload";
+import { verificationProblems, type ModelSource, type ModelVerificationSettings } from "./verification/verifiedModel";
 
 export interface ModelEndpointArgs {
   /** Team publishing the model; its namespace is named after it. */
@@ -25,10 +26,20 @@ export interface ModelEndpointArgs {
   image: string;
   /** The model-artifacts bucket; the model lives under the team's prefix `teams/<team>/`. */
   artifactsBucket: pulumi.Input<string>;
-  /** Path inside the team's prefix, e.g. `fraud/3/`. */
-  artifactPath: string;
-  /** SHA-256 of the artifact; recorded on the workload and required. */
+  /** Path inside the team's prefix, e.g. `fraud/3/`: the model directory, with its signed manifest as model.sig. Give this or artifactImage. */
+  artifactPath?: string;
+  /**
+   * The model as an OCI image (KServe modelcar layout: the files under /models, model.sig among them),
+   * pinned by digest; its cosign signature is checked at admission like every image. Give this or artifactPath.
+   */
+  artifactImage?: string;
+  /**
+   * SHA-256 of the model's signed manifest (the DSSE payload of model.sig: `npm run model-verify -- digest model.sig`);
+   * recorded on the workload, and the model starts only if its files match that manifest.
+   */
   artifactSha256: string;
+  /** The model-verify and downloader images, and who must have signed the manifest. */
+  verification: ModelVerificationSettings;
   /** KServe model format (runtime kserve). Default `sklearn`. */
   modelFormat?: string;
   /** `kserve` (InferenceService in Standard mode: a plain Deployment) or `deployment` (Deployment + Service). Default `kserve`. */
@@ -64,7 +75,9 @@ function validate(name: string, args: ModelEndpointArgs): void {
     !DNS_LABEL.test(args.name) && `name ${JSON.stringify(args.name)} must be a DNS label of at most 40 characters`,
     !/^[^@\s]+@sha256:[a-f0-9]{64}$/.test(args.image) && `image ${JSON.stringify(args.image)} must be pinned by digest (registry/repository@sha256:<64 hex>)`,
     !/^[a-f0-9]{64}$/.test(args.artifactSha256 ?? "") && "artifactSha256 must be the artifact's SHA-256 (64 lower-case hex characters): an endpoint refuses an artifact it cannot verify",
-    (args.artifactPath.startsWith("/") || args.artifactPath.split("/").includes("..")) && `artifactPath ${JSON.stringify(args.artifactPath)} must stay inside the team's prefix (relative, no '..')`,
+    (args.artifactPath === undefined) === (args.artifactImage === undefined) && "give exactly one of artifactPath (S3) and artifactImage (OCI)",
+    args.artifactPath !== undefined && (args.artifactPath.startsWith("/") || args.artifactPath.split("/").includes("..")) && `artifactPath ${JSON.stringify(args.artifactPath)} must stay inside the team's prefix (relative, no '..')`,
+    ...verificationProblems(args.artifactImage !== undefined ? { ociImage: args.artifactImage } : { s3Uri: "" }, args.verification),
     ...Object.keys(args.requiredClaims ?? {}).filter((claim) => !CLAIM_PATH.test(claim))
       .map((claim) => `requiredClaims key ${JSON.stringify(claim)} must be a claim name, with dots for nested claims (realm_access.roles)`),
   ].filter((problem): problem is string => typeof problem === "string");
@@ -87,7 +100,10 @@ export class ModelEndpoint extends pulumi.ComponentResource {
     super("secure-ml:serving:ModelEndpoint", name, {}, opts);
     const settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined)) } as typeof DEFAULTS & ModelEndpointArgs;
     const parent = { parent: this };
-    this.storageUri = pulumi.interpolate`s3://${args.artifactsBucket}/${teamBucketPrefix(args.team)}${args.artifactPath}`;
+    const source: ModelSource = args.artifactImage !== undefined
+      ? { ociImage: args.artifactImage }
+      : { s3Uri: pulumi.interpolate`s3://${args.artifactsBucket}/${teamBucketPrefix(args.team)}${args.artifactPath ?? ""}` };
+    this.storageUri = "ociImage" in source ? pulumi.output(`oci://${source.ociImage}`) : pulumi.output(source.s3Uri);
     this.podLabels = {
       [LABELS.workloadRole]: WORKLOAD_ROLES.serving,
       [LABELS.team]: args.team,
@@ -99,7 +115,8 @@ export class ModelEndpoint extends pulumi.ComponentResource {
     const annotations = { [MODEL_SHA256_ANNOTATION]: args.artifactSha256, "sidecar.istio.io/inject": "true", ...NATIVE_SIDECAR_ANNOTATIONS };
     const metadata = (objectName: string, extra: Record<string, string> = {}) => ({ name: objectName, namespace: args.namespace, labels: this.podLabels, annotations: extra });
     const pod: ServingPodSettings = {
-      image: args.image, port: settings.port, serviceAccount: settings.serviceAccount, cpu: settings.cpu, memory: settings.memory, gpu: settings.gpu, storageUri: this.storageUri,
+      image: args.image, port: settings.port, serviceAccount: settings.serviceAccount, cpu: settings.cpu, memory: settings.memory, gpu: settings.gpu,
+      source, verification: args.verification, manifestSha256: args.artifactSha256,
     };
 
     if (settings.runtime === "kserve") {
@@ -116,8 +133,9 @@ export class ModelEndpoint extends pulumi.ComponentResource {
               serviceAccountName: pod.serviceAccount,
               automountServiceAccountToken: false,
               securityContext: POD_SECURITY_CONTEXT,
+              initContainers: verifiedModelPod(pod).initContainers,
               containers: [modelServerContainer(pod)],
-              volumes: [{ name: "models", emptyDir: {} }, { name: "tmp", emptyDir: {} }],
+              volumes: [...verifiedModelPod(pod).volumes, { name: "tmp", emptyDir: {} }],
             },
           },
         },

@@ -19,6 +19,15 @@ const schema = z.strictObject({
     gpu: z.number().int().min(0).max(16).default(0),
     requiredClaims: z.record(z.string(), z.array(z.string()).min(1)).optional(),
   }),
+  /** Verify at load: the platform's model-verify and downloader images, and who signs model manifests (the platform's image authority). */
+  verification: z.strictObject({
+    verifierImage: z.string().regex(PINNED_IMAGE, "must be pinned by digest"),
+    downloaderImage: z.string().regex(PINNED_IMAGE, "must be pinned by digest"),
+    authority: z.union([
+      z.strictObject({ publicKey: z.string().startsWith("-----BEGIN PUBLIC KEY-----", "must be a PEM public key") }),
+      z.strictObject({ keyless: z.strictObject({ issuer: z.string().regex(/^https:\/\/\S+$/, "must be an https:// URL"), subjectRegExp: z.string().regex(/^\^.*\$$/, "must be anchored (^...$)") }) }),
+    ]).optional(),
+  }),
   training: z.strictObject({
     name: z.string().regex(DNS_LABEL, "must be a DNS label"),
     image: z.string().regex(PINNED_IMAGE, "must be pinned by digest"),

@@ -29,6 +29,7 @@ const endpoint = new ModelEndpoint(config.model.name, {
   artifactsBucket,
   gatewayPrincipal: mesh.gatewayPrincipal,
   jwt: mesh.jwt,
+  verification: config.verification,
 });
 
 new TrainingJob(config.training.name, {

@@ -64,6 +64,10 @@ async function componentWorkloads(): Promise<RegisteredResource[]> {
       const endpoint = {
         team: "vision", namespace: team.namespaceName, version: "1", image: `123456789012.dkr.ecr.us-west-2.amazonaws.com/ml/server@sha256:${"a".repeat(64)}`,
         artifactsBucket: "ml-dev-model-artifacts", artifactPath: "classifier/1/", artifactSha256: "b".repeat(64), gatewayPrincipal: "cluster.local/ns/istio-ingress/sa/gw", jwt,
+        verification: {
+          verifierImage: `123456789012.dkr.ecr.us-west-2.amazonaws.com/ml-platform/model-verify@sha256:${"d".repeat(64)}`,
+          downloaderImage: `123456789012.dkr.ecr.us-west-2.amazonaws.com/ml-platform/kserve-storage-initializer@sha256:${"e".repeat(64)}`,
+        },
       };
       new components.ModelEndpoint("classifier", { ...endpoint, name: "classifier" });
       new components.ModelEndpoint("classifier-deploy", { ...endpoint, name: "classifier-deploy", runtime: "deployment" });

@@ -30,6 +30,10 @@ const endpointArgs = {
   requiredClaims: { groups: ["vision-clients"], "realm_access.roles": ["inference"] },
   rateLimit: { requestsPerSecond: 20, burst: 40, perCaller: { requestsPerSecond: 5, burst: 10, maxRequestSeconds: 10, maxInFlight: 60, maxCallers: 1000 } },
   maxRequestBodyBytes: 4194304,
+  verification: {
+    verifierImage: `123456789012.dkr.ecr.us-west-2.amazonaws.com/ml-platform/model-verify@sha256:${"d".repeat(64)}`,
+    downloaderImage: `123456789012.dkr.ecr.us-west-2.amazonaws.com/ml-platform/kserve-storage-initializer@sha256:${"e".repeat(64)}`,
+  },
 };
 const kserve = new ModelEndpoint("classifier", endpointArgs);
 const deployment = new ModelEndpoint("classifier-deploy", { ...endpointArgs, name: "classifier-deploy", runtime: "deployment", gpu: 0 });
