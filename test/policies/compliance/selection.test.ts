@@ -1,11 +1,11 @@
 import type { Policies, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy/proxy";
-import { assemblePack } from "../../policypacks/ml-guard/lib/assemblePack";
-import { controlsOf } from "../../policypacks/ml-guard/lib/compliance/ruleControls";
-import { describeSelection, isSelected, type RuleSelection, type SelectableRule } from "../../policypacks/ml-guard/lib/compliance/selection";
-import { SELECTION_POLICY } from "../../policypacks/ml-guard/lib/compliance/selectionPolicy";
-import { WAIVERS_POLICY } from "../../policypacks/ml-guard/lib/waiverPolicy";
-import { policies } from "../../policypacks/ml-guard/policies";
+import { assemblePack } from "../../../policypacks/ml-guard/lib/assemblePack";
+import { controlsOf } from "../../../policypacks/ml-guard/lib/compliance/ruleControls";
+import { describeSelection, isSelected, type RuleSelection, type SelectableRule } from "../../../policypacks/ml-guard/lib/compliance/selection";
+import { SELECTION_POLICY } from "../../../policypacks/ml-guard/lib/compliance/selectionPolicy";
+import { WAIVERS_POLICY } from "../../../policypacks/ml-guard/lib/waiverPolicy";
+import { policies } from "../../../policypacks/ml-guard/policies";
 
 const rule = (severity: SelectableRule["severity"], ...controls: SelectableRule["controls"]): SelectableRule => ({ name: "r", severity, controls });
 const rbac = rule("critical", "cis-k8s:5.1.1", "nist-800-53:AC-6", "soc2:CC6.3");
@@ -39,7 +39,7 @@ describe("isSelected, as compliance-policies' selectPolicies", () => {
 /*
  * The assembled pack driven as the policy server drives it (@pulumi/policy 1.21.0 server.js): policies in
  * order, getConfig per policy, a disabled policy skipped, args.notApplicable throwing an error the server
- * records in the response's notApplicable list. The gRPC path itself is tested in selectionPack.test.ts.
+ * records in the response's notApplicable list. The gRPC path itself is tested in test/compliance/selectionPack.test.ts.
  */
 class NotApplicable extends Error {}
 interface Outcome { findings: { policy: string; level: string; message: string }[]; notApplicable: { policy: string; reason: string }[] }
@@ -147,8 +147,8 @@ describe("rule selection in the assembled pack", () => {
     // A fresh module registry stands for a fresh pack process, as the engine starts one per run.
     let freshPack: Policies = [];
     jest.isolateModules(() => {
-      const { assemblePack: assemble } = require("../../policypacks/ml-guard/lib/assemblePack") as typeof import("../../policypacks/ml-guard/lib/assemblePack");
-      freshPack = assemble((require("../../policypacks/ml-guard/policies") as typeof import("../../policypacks/ml-guard/policies")).policies);
+      const { assemblePack: assemble } = require("../../../policypacks/ml-guard/lib/assemblePack") as typeof import("../../../policypacks/ml-guard/lib/assemblePack");
+      freshPack = assemble((require("../../../policypacks/ml-guard/policies") as typeof import("../../../policypacks/ml-guard/policies")).policies);
     });
     const config: Config = { [SELECTION_POLICY]: "disabled" };
     expect(byPolicy(await analyze("kubernetes:core/v1:Pod", privilegedPod, config, freshPack)).has(PRIVILEGED)).toBe(true);

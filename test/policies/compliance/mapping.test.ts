@@ -1,9 +1,9 @@
-import { assemblePack } from "../../policypacks/ml-guard/lib/assemblePack";
-import { controlsOf, frameworksOf, RULE_CONTROLS } from "../../policypacks/ml-guard/lib/compliance/ruleControls";
-import { SELECTION_POLICY } from "../../policypacks/ml-guard/lib/compliance/selectionPolicy";
-import { CONTROL_IDS, CONTROLS, FRAMEWORK_IDS, FRAMEWORKS, frameworkOf, isControlId } from "../../policypacks/ml-guard/lib/compliance/vocabulary";
-import { WAIVERS_POLICY } from "../../policypacks/ml-guard/lib/waiverPolicy";
-import { policies } from "../../policypacks/ml-guard/policies";
+import { assemblePack } from "../../../policypacks/ml-guard/lib/assemblePack";
+import { controlsOf, frameworksOf, RULE_CONTROLS } from "../../../policypacks/ml-guard/lib/compliance/ruleControls";
+import { SELECTION_POLICY } from "../../../policypacks/ml-guard/lib/compliance/selectionPolicy";
+import { CONTROL_IDS, CONTROLS, FRAMEWORK_IDS, FRAMEWORKS, frameworkOf, isControlId } from "../../../policypacks/ml-guard/lib/compliance/vocabulary";
+import { WAIVERS_POLICY } from "../../../policypacks/ml-guard/lib/waiverPolicy";
+import { policies } from "../../../policypacks/ml-guard/policies";
 
 /** The pack as index.ts builds it: the rules come from here, never from the mapping table. */
 const pack = assemblePack(policies);
