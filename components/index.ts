@@ -22,3 +22,5 @@ export { kubernetesAuditPolicy, type AuditPolicy, type AuditRule } from "./audit
 export { ModelAlerts, type ModelAlertsArgs, type ModelAlertsTeam } from "./monitoring/modelAlerts";
 export type { AlertThresholds } from "./monitoring/alertRules";
 export { SignedImages, type SignedImagesArgs, type SignatureAuthority } from "./supplychain/signedImages";
+export { RuntimeDetection, FALCO_NAMESPACE, type RuntimeDetectionArgs } from "./runtime/runtimeDetection";
+export { vaultAuditSocket, type SecurityEventSink } from "./runtime/securityEventSink";

@@ -372,6 +372,48 @@ const supplyChainSchema = z.strictObject({
   }).optional(),
 });
 
+/** A host name (RFC 1123) or an IPv4 address. */
+const HOST = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const sinkCidr = z.string().regex(IPV4_CIDR, "must be an IPv4 CIDR such as 10.0.0.0/16").refine((cidr) => !cidr.endsWith("/0"), "must not be a /0 route: name the SIEM's addresses");
+
+const securityEventsSchema = z.strictObject({
+  /** The SIEM every security event source ships to: Falco (falcosidekick) and Vault's audit device. */
+  sink: z.strictObject({
+    syslog: z.strictObject({
+      host: z.string().regex(HOST, "must be a host name or IPv4 address"),
+      port: z.number().int("must be a whole number").min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535").default(514),
+      /** tcp, or udp (entries can be lost without notice). */
+      protocol: z.enum(["tcp", "udp"]).default("tcp"),
+      /** Addresses the host resolves to: the senders' NetworkPolicies open egress to them. */
+      cidr: sinkCidr,
+    }).optional(),
+    http: z.strictObject({
+      /** The SIEM's HTTP event collector; https only. */
+      url: z.string().regex(HTTPS_URL, "must be an https:// URL"),
+      /** Addresses the URL's host resolves to: the senders' NetworkPolicies open egress to them. */
+      cidr: sinkCidr,
+    }).optional(),
+  }).superRefine((sink, ctx) => {
+    // One object per kind, so a bad field inside it is named exactly; exactly one kind is set.
+    if ((sink.syslog === undefined) === (sink.http === undefined)) ctx.addIssue({ code: "custom", input: sink, message: "must set exactly one of syslog: {host, port, protocol, cidr} or http: {url, cidr}" });
+  }).transform((sink) => (sink.syslog ? { syslog: sink.syslog } : { http: sink.http! })),
+});
+
+/** `http(s)://<service>.<namespace>.svc[.<domain>][:port]`: a Service of the cluster. */
+const IN_CLUSTER_URL = /^https?:\/\/[a-z0-9-]+\.[a-z0-9-]+\.svc(\.[a-z0-9.-]+)?(:\d{1,5})?\/?$/;
+
+const runtimeDetectionSchema = z.strictObject({
+  /** falco Helm chart version, pinned: the one whose values and templates the component was checked against. */
+  // renovate: datasource=helm depName=falco registryUrl=https://falcosecurity.github.io/charts
+  chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 9.1.0").default("9.1.0"),
+  /** Alertmanager as falcosidekick reaches it; default the Prometheus Operator's alertmanager-operated Service in kubernetes.monitoringNamespace. */
+  alertmanagerUrl: z.string().regex(IN_CLUSTER_URL, "must be http(s)://<service>.<namespace>.svc[:port], a Service inside the cluster").optional(),
+  /** Process names that may read the mounted credentials (the model server or training runtime); any other reader alerts. */
+  credentialReaders: z.array(z.string().regex(/^[A-Za-z0-9._+-]{1,15}$/, "must be a process name (Linux keeps at most 15 characters)")).min(1, "must list at least one process").default(["python", "python3", "tritonserver", "java"]),
+  /** Serve Falco's Prometheus metrics to kubernetes.monitoringNamespace (the only ingress the namespace allows). */
+  metrics: z.boolean().default(false),
+});
+
 const kubernetesSchema = z.strictObject({
   /** kubeconfig context to deploy to; omit to use the ambient kubeconfig. */
   context: z.string().min(1, "must not be empty").optional(),
@@ -451,6 +493,10 @@ export const platformConfigSchema = z.strictObject({
   alerts: alertsSchema.optional(),
   /** Cosign signatures required at admission (Sigstore policy-controller). */
   supplyChain: supplyChainSchema.optional(),
+  /** Falco runtime threat detection, its events to Alertmanager (needs the Prometheus Operator's Alertmanager). */
+  runtimeDetection: runtimeDetectionSchema.optional(),
+  /** Ship security events (Falco, Vault audit) to a SIEM; omit to keep them in the cluster. */
+  securityEvents: securityEventsSchema.optional(),
   /** Verify at load: the images that fetch and verify every served model (required when models are served); manifests are signed by supplyChain.authority. */
   modelVerification: modelVerificationSchema.optional(),
   /** Models the platform publishes itself (team stacks publish their own). */

@@ -1,6 +1,6 @@
 import {
   AdmissionPolicies, AuditTrail, EncryptedBucket, ExternalSecrets, kubernetesAuditPolicy, MeshAuth, ModelAlerts, ModelEndpoint,
-  SignedImages, TeamAwsRoles, TeamNamespace, teamBucketPrefix, VaultAccess, type AuditPolicy,
+  RuntimeDetection, SignedImages, TeamAwsRoles, TeamNamespace, teamBucketPrefix, VaultAccess, vaultAuditSocket, type AuditPolicy,
 } from "@secure-ml-platform/components";
 import * as pulumi from "@pulumi/pulumi";
 import type { DataClassification, PlatformConfig } from "../config/schema";
@@ -133,6 +133,7 @@ export class MlPlatform extends pulumi.ComponentResource {
           : { kind: "in-cluster" },
         teams: args.teams.map((team) => ({ name: team.name, namespace: namespaces[team.name].namespaceName })),
         database: database && args.databasePassword !== undefined ? { ...database, password: args.databasePassword } : undefined,
+        auditSocket: args.securityEvents && vaultAuditSocket(args.securityEvents.sink),
       }, parent);
       if (args.externalSecrets) {
         const eso = args.externalSecrets;
@@ -213,6 +214,20 @@ export class MlPlatform extends pulumi.ComponentResource {
           verification: { ...args.modelVerification!, authority: args.supplyChain?.authority },
         }, { parent: this, dependsOn: mesh.controlPlane }));
       }
+    }
+    if (args.runtimeDetection) {
+      const detection = args.runtimeDetection;
+      new RuntimeDetection(`${name}-runtime`, {
+        chartVersion: detection.chartVersion,
+        environment: args.environment,
+        podSecurityVersion: k8s.podSecurityVersion,
+        // FACT (prometheus-operator, pkg/alertmanager): the operator gives every Alertmanager the governing Service alertmanager-operated, web port 9093.
+        alertmanagerUrl: detection.alertmanagerUrl ?? `http://alertmanager-operated.${k8s.monitoringNamespace}.svc:9093`,
+        servingEgress: k8s.egress,
+        credentialReaders: detection.credentialReaders,
+        metricsScrapedFrom: detection.metrics ? k8s.monitoringNamespace : undefined,
+        sink: args.securityEvents?.sink,
+      }, parent);
     }
     if (args.alerts) {
       new ModelAlerts(`${name}-alerts`, {

@@ -35,6 +35,8 @@ export interface VaultAccessArgs {
   tokenMaxTtlSeconds: number;
   /** File the audit device writes, on the Vault server. */
   auditLogPath: string;
+  /** A second audit device streaming every entry to the SIEM (socket device); the file device stays. */
+  auditSocket?: { address: string; socketType: "tcp" | "udp"; writeTimeout: string };
   teams: VaultTeam[];
   database?: VaultDatabaseArgs;
 }
@@ -98,6 +100,15 @@ export class VaultAccess extends pulumi.ComponentResource {
       description: "Every request and response, with secrets HMAC'd",
       options: { file_path: args.auditLogPath, hmac_accessor: "true", log_raw: "false" },
     }, parent);
+    if (args.auditSocket) {
+      // FACT (Vault docs, audit/socket): options address, socket_type, write_timeout, plus the common hmac_accessor and log_raw.
+      new vault.Audit(`${name}-audit-siem`, {
+        type: "socket",
+        path: `ml-${env}-siem`,
+        description: "Every request and response, with secrets HMAC'd, streamed to the SIEM",
+        options: { address: args.auditSocket.address, socket_type: args.auditSocket.socketType, write_timeout: args.auditSocket.writeTimeout, format: "json", hmac_accessor: "true", log_raw: "false" },
+      }, parent);
+    }
 
     const auth = kubernetesAuth(this, name, {
       path: this.authPath,

@@ -11,18 +11,35 @@ const GPU_QUOTA_KEYS = ["requests.nvidia.com/gpu", "requests.amd.com/gpu", "requ
 
 const exempt = (config: ExemptNamespacesConfig) => new Set(config.exemptNamespaces ?? DEFAULT_EXEMPT_NAMESPACES);
 
+/** Platform namespaces whose pods need the host (Falco's eBPF probe and host mounts): they may enforce a weaker Pod Security level, and only they. */
+export const DEFAULT_PRIVILEGED_NAMESPACES = ["falco"];
+interface NamespaceRestrictedConfig extends ExemptNamespacesConfig {
+  privilegedNamespaces?: string[];
+}
+
 const namespaceRestricted: ResourceValidationPolicy = {
   name: "k8s-namespace-missing-restricted-pss",
   description: "Namespaces must enforce the Pod Security Standards restricted profile.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps: `Label the namespace ${PSA_ENFORCE}=restricted (plus enforce-version, audit and warn).`,
-  configSchema: exemptNamespacesSchema,
+  configSchema: {
+    properties: {
+      ...exemptNamespacesSchema.properties,
+      privilegedNamespaces: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULT_PRIVILEGED_NAMESPACES,
+        description: "Platform namespaces allowed a Pod Security level below restricted, by name (Falco's); every other team-namespace rule still applies to them.",
+      },
+    },
+  },
   validateResource: (args, reportViolation) => {
     if (!isKind(args.type, "", "Namespace")) return;
     const metadata = asRecord(rawProps(args.props).metadata);
     const name = asString(metadata.name);
-    if (name !== undefined && exempt(args.getConfig<ExemptNamespacesConfig>()).has(name)) return;
+    const config = args.getConfig<NamespaceRestrictedConfig>();
+    if (name !== undefined && (exempt(config).has(name) || (config.privilegedNamespaces ?? DEFAULT_PRIVILEGED_NAMESPACES).includes(name))) return;
     const path = `metadata.labels["${PSA_ENFORCE}"]`;
     const labels = metadata.labels;
     const value = asRecord(labels)[PSA_ENFORCE];
