@@ -20,6 +20,7 @@ beforeAll(async () => {
     "ml-team-stack:platformStack": "organization/secure-ml-platform/dev",
     "ml-team-stack:team": "vision",
     "ml-team-stack:model": JSON.stringify({ name: "object-detector", version: "2", image: `123456789012.dkr.ecr.us-west-2.amazonaws.com/ml/d@sha256:${"a".repeat(64)}`, artifactPath: "object-detector/2/", artifactSha256: "b".repeat(64) }),
+    "ml-team-stack:verification": JSON.stringify({ verifierImage: `123456789012.dkr.ecr.us-west-2.amazonaws.com/ml-platform/model-verify@sha256:${"d".repeat(64)}`, downloaderImage: `123456789012.dkr.ecr.us-west-2.amazonaws.com/ml-platform/kserve-storage-initializer@sha256:${"e".repeat(64)}` }),
     "ml-team-stack:training": JSON.stringify({ name: "finetune", image: `123456789012.dkr.ecr.us-west-2.amazonaws.com/ml/t@sha256:${"c".repeat(64)}`, command: ["python", "train.py"] }),
   });
   const program = require("../../examples/team-stack/index") as { modelStorageUri: pulumi.Output<string> };
