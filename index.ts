@@ -41,3 +41,8 @@ export const mesh = config.mesh && platform.mesh
 export const cloudTrailArn = platform.auditTrail.trail.arn;
 /** For self-managed clusters: save as the API server's --audit-policy-file (see README). */
 export const kubernetesAuditPolicy = platform.kubernetesAuditPolicy;
+/**
+ * The approvals of this stack's models, each with its approver's teams: with the endpoints' mlops.io/approval-*
+ * annotations and CloudTrail's reads of the dataset version, which data trained the model that answered.
+ */
+export const approvals = platform.approvals;

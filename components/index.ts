@@ -16,11 +16,14 @@ export { MeshAuth, type MeshAuthArgs, type MeshInstall, type MeshTeam } from "./
 export type { JwtSettings } from "./mesh/istioObjects";
 export { ModelEndpoint, type ModelEndpointArgs } from "./serving/modelEndpoint";
 export { TrainingJob, type TrainingJobArgs } from "./training/trainingJob";
+export { LINEAGE_ANNOTATIONS, type TrainingLineage, type TrainingLineageArgs } from "./training/lineage";
+export { APPROVAL_ANNOTATIONS, approvalAnnotations, findApproval, type ApprovalLineage, type ModelApproval } from "./serving/approvals";
 export { AdmissionPolicies, type AdmissionPoliciesArgs } from "./admission/admissionPolicies";
 export { AuditTrail, type AuditTrailArgs } from "./audit/auditTrail";
 export { kubernetesAuditPolicy, type AuditPolicy, type AuditRule } from "./audit/kubernetesAuditPolicy";
 export { ModelAlerts, type ModelAlertsArgs, type ModelAlertsTeam } from "./monitoring/modelAlerts";
 export type { AlertThresholds } from "./monitoring/alertRules";
 export { SignedImages, type SignedImagesArgs, type SignatureAuthority } from "./supplychain/signedImages";
+export { ApprovalAttestations, approvalImagePolicy, approvalPredicate, MODEL_APPROVAL_PREDICATE_TYPE, type ApprovalAttestationsArgs } from "./supplychain/approvalAttestations";
 export { RuntimeDetection, FALCO_NAMESPACE, type RuntimeDetectionArgs } from "./runtime/runtimeDetection";
 export { vaultAuditSocket, type SecurityEventSink } from "./runtime/securityEventSink";

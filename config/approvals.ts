@@ -57,9 +57,9 @@ export const approvalSchema = z.strictObject({
   /** Team and model (endpoint name) approved: one of models[]. */
   team: label(40),
   model: label(40),
-  /** What is approved: sha256:<models[].artifactSha256>, or the image digest of an OCI model. */
+  /** What is approved: sha256:<models[].artifactSha256>, the digest of the model's signed manifest (what verify-at-load checks). */
   artifactDigest: digest,
-  /** For an OCI model, its image (oci://<repository>@sha256:<artifactDigest>): the deploy workflow attests the approval on it. */
+  /** For an OCI model, its image: oci://<models[].artifactImage>. The deploy workflow attests the approval on it; admission checks it there. */
   artifact: z.string().regex(/^oci:\/\/[^@\s]+@sha256:[a-f0-9]{64}$/, "must be oci://<repository>@sha256:<64 lower-case hex>").optional(),
   /** Who approved: one of approvers[].identity, outside the model's team. */
   approver: identity,
@@ -73,10 +73,6 @@ export const approvalSchema = z.strictObject({
   lineage: lineageSchema,
 }).superRefine((approval, ctx) => {
   if (approval.expires < approval.approvedOn) ctx.addIssue({ code: "custom", path: ["expires"], input: approval.expires, message: `must not be before approvedOn (${approval.approvedOn})` });
-  const imageDigest = approval.artifact?.split("@")[1];
-  if (imageDigest !== undefined && imageDigest !== approval.artifactDigest) {
-    ctx.addIssue({ code: "custom", path: ["artifact"], input: approval.artifact, message: `is pinned to ${imageDigest}, not the approved artifactDigest ${approval.artifactDigest}` });
-  }
 });
 
 export type ApproverConfig = z.infer<typeof approverSchema>;

@@ -2,9 +2,11 @@ import {
   AdmissionPolicies, AuditTrail, EncryptedBucket, ExternalSecrets, kubernetesAuditPolicy, MeshAuth, ModelAlerts, ModelEndpoint,
   RuntimeDetection, SignedImages, TeamAwsRoles, TeamNamespace, teamBucketPrefix, VaultAccess, vaultAuditSocket, type AuditPolicy,
 } from "@secure-ml-platform/components";
+import { ApprovalAttestations, findApproval, type ModelApproval } from "@secure-ml-platform/components";
 import * as pulumi from "@pulumi/pulumi";
 import type { DataClassification, PlatformConfig } from "../config/schema";
 import { dataClassifications } from "../config/schema";
+import { stackApprovals } from "./approvals";
 
 /** Everything one environment needs, as validated by the stack config schema, with credentials as Pulumi secrets. */
 export type MlPlatformArgs = Omit<PlatformConfig, "vaultToken" | "databasePassword"> & {
@@ -46,6 +48,8 @@ export class MlPlatform extends pulumi.ComponentResource {
   readonly externalSecrets?: ExternalSecrets;
   readonly mesh?: MeshAuth;
   readonly models: ModelEndpoint[] = [];
+  /** The stack's model approvals, each with its approver's teams: recorded on the endpoints they approve, and exported. */
+  readonly approvals: ModelApproval[];
   readonly auditTrail: AuditTrail;
   /** The Kubernetes API server audit policy for these teams (a file for self-managed clusters). */
   readonly kubernetesAuditPolicy: AuditPolicy;
@@ -53,6 +57,7 @@ export class MlPlatform extends pulumi.ComponentResource {
   constructor(name: string, args: MlPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-ml:platform:MlPlatform", name, {}, opts);
     const parent = { parent: this };
+    this.approvals = stackApprovals(args.approvals, args.approvers);
     const storage = args.storage;
     const baseTags = { Environment: args.environment, ManagedBy: "secure-ml-platform", "mlops.io/owner": args.owner };
     const sharedClassification = highestClassification(args.teams.map((team) => team.dataClassification));
@@ -165,7 +170,7 @@ export class MlPlatform extends pulumi.ComponentResource {
 
     if (args.supplyChain) {
       const chain = args.supplyChain;
-      new SignedImages(`${name}-signed-images`, {
+      const signedImages = new SignedImages(`${name}-signed-images`, {
         // The config schema requires the API server endpoint whenever supplyChain.install is set.
         install: chain.install && k8s.apiServer
           ? { chartVersion: chain.chartVersion, namespace: chain.namespace, environment: args.environment, podSecurityVersion: k8s.podSecurityVersion, apiServer: k8s.apiServer, egress: chain.egress }
@@ -173,6 +178,10 @@ export class MlPlatform extends pulumi.ComponentResource {
         images: k8s.allowedImageRegistries.map((pattern) => `${pattern.replace(/\/$/, "")}/**`),
         authority: chain.authority,
       }, parent);
+      if (chain.approvalAttestations) {
+        // OCI models: the approval again at admission, as an attestation on the model image.
+        new ApprovalAttestations(`${name}-approval-attestations`, chain.approvalAttestations, { parent: this, dependsOn: [signedImages] });
+      }
     }
 
     if (k8s.admissionPolicies) {
@@ -210,6 +219,7 @@ export class MlPlatform extends pulumi.ComponentResource {
           jwt: meshConfig.jwt,
           rateLimit: meshConfig.rateLimit,
           maxRequestBodyBytes: meshConfig.maxRequestBodyBytes,
+          approval: findApproval(this.approvals, { team: model.team, name: model.name, artifactDigest: `sha256:${model.artifactSha256}` }),
           // The config requires modelVerification whenever models are served; manifests are signed by the images' authority.
           verification: { ...args.modelVerification!, authority: args.supplyChain?.authority },
         }, { parent: this, dependsOn: mesh.controlPlane }));

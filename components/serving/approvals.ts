@@ -19,8 +19,10 @@ export interface ModelApproval {
   /** The approved endpoint: its team and model name. */
   team: string;
   model: string;
-  /** `sha256:<hex>`: the S3 artifact's SHA-256, or an OCI model's image digest. */
+  /** `sha256:<hex>` of the model's signed manifest: the endpoint's artifactSha256, which verify-at-load checks the files against. */
   artifactDigest: string;
+  /** An OCI model's image, oci://<repository>@sha256:<image digest>: the deploy workflow attests the approval on it, admission checks it there. */
+  artifact?: string;
   /** Who approved, and the teams they belong to (from the stack config's approvers). */
   approver: string;
   approverTeams: string[];
@@ -47,6 +49,7 @@ export const APPROVAL_ANNOTATIONS = {
   trainingJob: "mlops.io/approval-training-job",
   dataset: "mlops.io/approval-dataset",
   datasetVersion: "mlops.io/approval-dataset-version",
+  artifact: "mlops.io/approval-artifact",
 } as const;
 
 /** The approval's references as annotations; none without an approval. */
@@ -65,20 +68,22 @@ export function approvalAnnotations(approval: ModelApproval | undefined): Record
     [APPROVAL_ANNOTATIONS.trainingJob]: approval.lineage.trainingJob,
     [APPROVAL_ANNOTATIONS.dataset]: approval.lineage.dataset,
     [APPROVAL_ANNOTATIONS.datasetVersion]: approval.lineage.datasetVersion,
+    ...(approval.artifact !== undefined ? { [APPROVAL_ANNOTATIONS.artifact]: approval.artifact } : {}),
   };
 }
 
 /**
- * The annotations of an endpoint's approval. Throws when the approval is another endpoint's or
- * another artifact's, so a wrong entry fails before anything is registered, not at preview.
+ * The annotations of an endpoint's approval. Throws when the approval is another endpoint's, another
+ * artifact's, or (OCI) names another image, so a wrong entry fails before anything is registered.
  */
-export function endpointApprovalAnnotations(resourceName: string, endpoint: { team: string; name: string; approval?: ModelApproval }, servedDigest: string): Record<string, string> {
+export function endpointApprovalAnnotations(resourceName: string, endpoint: { team: string; name: string; artifactSha256: string; artifactImage?: string; approval?: ModelApproval }): Record<string, string> {
   const { approval } = endpoint;
   if (!approval) return {};
-  if (approval.team !== endpoint.team || approval.model !== endpoint.name) {
-    throw new Error(`ModelEndpoint ${resourceName}: approval ${approval.id} is for ${approval.team}/${approval.model}, not ${endpoint.team}/${endpoint.name}`);
-  }
-  if (approval.artifactDigest !== servedDigest) throw new Error(`ModelEndpoint ${resourceName}: approval ${approval.id} approves ${approval.artifactDigest}, but the endpoint serves ${servedDigest}`);
+  const problem = (message: string) => new Error(`ModelEndpoint ${resourceName}: approval ${approval.id} ${message}`);
+  if (approval.team !== endpoint.team || approval.model !== endpoint.name) throw problem(`is for ${approval.team}/${approval.model}, not ${endpoint.team}/${endpoint.name}`);
+  if (approval.artifactDigest !== `sha256:${endpoint.artifactSha256}`) throw problem(`approves ${approval.artifactDigest}, but the endpoint serves sha256:${endpoint.artifactSha256}`);
+  const image = endpoint.artifactImage !== undefined ? `oci://${endpoint.artifactImage}` : undefined;
+  if (approval.artifact !== image) throw problem(image ? `must name the image it approves as artifact (${image}): admission checks the approval attestation on it` : `names the image ${approval.artifact}, but the endpoint serves its model from S3`);
   return approvalAnnotations(approval);
 }
 

@@ -10,6 +10,7 @@ import { localRateLimit, type EndpointRateLimits } from "../mesh/rateLimit";
 import { teamBucketPrefix } from "../storage/prefixes";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
 import { inferenceService, KSERVE_ANNOTATIONS, MODEL_SHA256_ANNOTATION } from "./inferenceService";
+import { endpointApprovalAnnotations, type ModelApproval } from "./approvals";
 import { POD_SECURITY_CONTEXT } from "../kubernetes/securityContexts";
 import { modelServerContainer, verifiedModelPod, type ServingPodSettings } from "./servingWorkload";
 import { verificationProblems, type ModelSource, type ModelVerificationSettings } from "./verification/verifiedModel";
@@ -63,6 +64,8 @@ export interface ModelEndpointArgs {
   rateLimit?: EndpointRateLimits;
   /** Largest request body accepted at the proxy. Default 10 MiB. */
   maxRequestBodyBytes?: number;
+  /** The approval of this artifact (the production stack's approvals): recorded as mlops.io/approval-* annotations, which ml-guard requires in production stacks. */
+  approval?: ModelApproval;
 }
 
 const DEFAULTS = { modelFormat: "sklearn", runtime: "kserve", cpu: "1", memory: "2Gi", gpu: 0, replicas: 2, serviceAccount: "serving", port: 8080, maxRequestBodyBytes: 10 * 1024 * 1024 } as const;
@@ -112,7 +115,7 @@ export class ModelEndpoint extends pulumi.ComponentResource {
       [LABELS.managedBy]: MANAGED_BY,
     };
     const selector = { [LABELS.modelName]: args.name, [LABELS.workloadRole]: WORKLOAD_ROLES.serving };
-    const annotations = { [MODEL_SHA256_ANNOTATION]: args.artifactSha256, "sidecar.istio.io/inject": "true", ...NATIVE_SIDECAR_ANNOTATIONS };
+    const annotations = { [MODEL_SHA256_ANNOTATION]: args.artifactSha256, ...endpointApprovalAnnotations(name, args), "sidecar.istio.io/inject": "true", ...NATIVE_SIDECAR_ANNOTATIONS };
     const metadata = (objectName: string, extra: Record<string, string> = {}) => ({ name: objectName, namespace: args.namespace, labels: this.podLabels, annotations: extra });
     const pod: ServingPodSettings = {
       image: args.image, port: settings.port, serviceAccount: settings.serviceAccount, cpu: settings.cpu, memory: settings.memory, gpu: settings.gpu,

@@ -16,7 +16,10 @@ import { clusterImagePolicySpec, type ClusterImagePolicySpec, type SignatureAuth
  */
 export const MODEL_APPROVAL_PREDICATE_TYPE = "https://mlops.io/attestations/model-approval/v1";
 
-/** What `cosign attest --type <MODEL_APPROVAL_PREDICATE_TYPE> --predicate <file>` signs: the approval record. */
+/**
+ * What `cosign attest --type <MODEL_APPROVAL_PREDICATE_TYPE> --predicate <file> <image>` signs: the
+ * approval record, whose artifact names that image and whose artifactDigest is the model manifest's.
+ */
 export const approvalPredicate = (approval: ModelApproval): ModelApproval => approval;
 
 /**
@@ -39,10 +42,11 @@ digest := "^sha256:[a-f0-9]{64}$"
 
 day := "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
-# The record approves the very image the attestation is bound to.
+# The record names, as its artifact, the very image the attestation is bound to.
 approves_subject {
   some i
-  approval.artifactDigest == concat("", ["sha256:", input.subject[i].digest.sha256])
+  startswith(approval.artifact, "oci://")
+  endswith(approval.artifact, concat("", ["@sha256:", input.subject[i].digest.sha256]))
 }
 
 complete {

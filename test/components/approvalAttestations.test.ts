@@ -55,7 +55,7 @@ describe("the attestation policy (Rego v0, as cosign v2.5.0 evaluates it)", () =
   });
 
   it("reads the in-toto statement's fields and the record's own (the predicate is the approval entry)", () => {
-    for (const field of ["input.subject[i].digest.sha256", "approval.artifactDigest", "approval.evaluationReportDigest", "approval.expires", "approval.approverTeams[_]", "approval.lineage.datasetVersion"]) expect(APPROVAL_REGO).toContain(field);
+    for (const field of ["input.subject[i].digest.sha256", "approval.artifact,", "approval.artifactDigest", "approval.evaluationReportDigest", "approval.expires", "approval.approverTeams[_]", "approval.lineage.datasetVersion"]) expect(APPROVAL_REGO).toContain(field);
     // The expiry day holds through its end in UTC, as at preview: the approval lapses one day after `expires`.
     expect(APPROVAL_REGO).toContain('time.now_ns() < time.add_date(time.parse_ns("2006-01-02", approval.expires), 0, 0, 1)');
   });

@@ -67,16 +67,25 @@ describe("approval annotations on an endpoint", () => {
 
   it("records every reference of the approval, the approver's teams comma-separated", () => {
     const annotations = approvalAnnotations(approval);
-    expect(Object.keys(annotations).sort()).toEqual(Object.values(PACK_ANNOTATIONS).sort());
+    expect(Object.keys(annotations).sort()).toEqual(Object.values(PACK_ANNOTATIONS).filter((key) => key !== "mlops.io/approval-artifact").sort());
     expect(annotations).toMatchObject({ "mlops.io/approval-model": "vision/image-classifier", "mlops.io/approval-approver-teams": "risk,audit", "mlops.io/approval-training-job": "vision/image-classifier-train-1" });
     expect(approvalAnnotations(undefined)).toEqual({});
   });
 
   it("refuses another endpoint's or another artifact's approval before anything is registered", () => {
-    const endpoint = { team: "vision", name: "image-classifier", approval };
-    expect(endpointApprovalAnnotations("e", endpoint, approval.artifactDigest)).toEqual(approvalAnnotations(approval));
-    expect(() => endpointApprovalAnnotations("e", { ...endpoint, name: "detector" }, approval.artifactDigest)).toThrow("approval vision-image-classifier-1 is for vision/image-classifier, not vision/detector");
-    expect(() => endpointApprovalAnnotations("e", endpoint, `sha256:${"b".repeat(64)}`)).toThrow(`approves ${approval.artifactDigest}, but the endpoint serves sha256:${"b".repeat(64)}`);
-    expect(endpointApprovalAnnotations("e", { team: "vision", name: "image-classifier" }, approval.artifactDigest)).toEqual({});
+    const endpoint = { team: "vision", name: "image-classifier", artifactSha256: "a".repeat(64), approval };
+    expect(endpointApprovalAnnotations("e", endpoint)).toEqual(approvalAnnotations(approval));
+    expect(() => endpointApprovalAnnotations("e", { ...endpoint, name: "detector" })).toThrow("approval vision-image-classifier-1 is for vision/image-classifier, not vision/detector");
+    expect(() => endpointApprovalAnnotations("e", { ...endpoint, artifactSha256: "b".repeat(64) })).toThrow(`approves ${approval.artifactDigest}, but the endpoint serves sha256:${"b".repeat(64)}`);
+    expect(endpointApprovalAnnotations("e", { ...endpoint, approval: undefined })).toEqual({});
+  });
+
+  it("an OCI model's approval also names its image, on which admission checks the attestation", () => {
+    const image = `444455556666.dkr.ecr.us-east-1.amazonaws.com/models/image-classifier@sha256:${"f".repeat(64)}`;
+    const endpoint = { team: "vision", name: "image-classifier", artifactSha256: "a".repeat(64), artifactImage: image };
+    expect(endpointApprovalAnnotations("e", { ...endpoint, approval: { ...approval, artifact: `oci://${image}` } })).toMatchObject({ "mlops.io/approval-artifact": `oci://${image}` });
+    expect(() => endpointApprovalAnnotations("e", { ...endpoint, approval })).toThrow(`must name the image it approves as artifact (oci://${image})`);
+    expect(() => endpointApprovalAnnotations("e", { ...endpoint, approval: { ...approval, artifact: `oci://${image.replace("f".repeat(64), "0".repeat(64))}` } })).toThrow("must name the image it approves");
+    expect(() => endpointApprovalAnnotations("e", { ...endpoint, artifactImage: undefined, approval: { ...approval, artifact: `oci://${image}` } })).toThrow("but the endpoint serves its model from S3");
   });
 });

@@ -71,12 +71,12 @@ describe("approvals and approvers in the stack config", () => {
     expect(parsePlatformConfig(raw([approval()], [{ identity: "jane.doe@example.com", teams: ["risk", "nlp"] }])).approvers[0].teams).toEqual(["risk", "nlp"]);
   });
 
-  it("refuses duplicates and approvals of unknown teams; an OCI artifact must be pinned to the approved digest", () => {
+  it("refuses duplicates and approvals of unknown teams; an OCI artifact must be pinned by digest", () => {
     expect(problems([approval(), approval({ id: "vision-classifier-1" , artifactDigest: `sha256:${"b".repeat(64)}` })])).toEqual([expect.stringContaining("approvals[1].id = \"vision-classifier-1\": duplicates approvals[0]")]);
     expect(problems([approval(), approval({ id: "again" })])).toEqual([expect.stringContaining("approvals[0] already approves vision/classifier@sha256:")]);
     expect(problems([approval({ team: "nlp" })])).toEqual([expect.stringContaining("approvals[0].team = \"nlp\": must be one of the configured teams (vision)")]);
-    expect(problems([approval({ artifact: `oci://registry.example.com/models/classifier@sha256:${"b".repeat(64)}` })])).toEqual([expect.stringContaining("approvals[0].artifact = ")]);
-    expect(parsePlatformConfig(raw([approval({ artifact: `oci://registry.example.com/models/classifier@${DIGEST}` })])).approvals[0].artifact).toContain("oci://");
+    expect(problems([approval({ artifact: "oci://registry.example.com/models/classifier:1" })])).toEqual([expect.stringContaining("approvals[0].artifact = ")]);
+    expect(parsePlatformConfig(raw([approval({ artifact: `oci://registry.example.com/models/classifier@sha256:${"b".repeat(64)}` })])).approvals[0].artifact).toContain("oci://");
     expect(problems([approval()], [{ identity: "jane.doe@example.com" }, { identity: "jane.doe@example.com" }])).toEqual([expect.stringContaining("approvers[1].identity = \"jane.doe@example.com\": is listed twice")]);
   });
 });

@@ -137,13 +137,16 @@ describe("model-endpoint-missing-approval", () => {
     expect(run(MISSING, inferenceService(approval({ "mlops.io/approval-model-card": "s3://ml-prod-model-artifacts/teams/vision/image-classifier/1/card.md" })))).toEqual([]);
   });
 
-  it("approves an OCI model by its image digest, which admission verifies the attestation against", () => {
+  it("an OCI model's approval also names its image, which admission checks the attestation on", () => {
     const image = `123456789012.dkr.ecr.us-east-1.amazonaws.com/models/image-classifier@sha256:${OTHER}`;
-    const ociApproval = approval({ "mlops.io/approval-artifact-digest": `sha256:${OTHER}` });
-    expect(run(MISSING, inferenceService(ociApproval, `oci://${image}`))).toEqual([]);
-    expect(messages(enforced(run(MISSING, inferenceService(approval(), `oci://${image}`))))).toEqual([expect.stringContaining(`but the endpoint serves sha256:${OTHER}`)]);
-    expect(messages(enforced(run(MISSING, inferenceService(ociApproval, "oci+modelcar://123456789012.dkr.ecr.us-east-1.amazonaws.com/models/image-classifier:1"))))).toEqual([
-      expect.stringContaining("is named by tag: an approval names a digest"),
+    expect(run(MISSING, inferenceService(approval({ "mlops.io/approval-artifact": `oci://${image}` }), `oci://${image}`))).toEqual([]);
+    // KServe's scheme variants name the same image.
+    expect(run(MISSING, inferenceService(approval({ "mlops.io/approval-artifact": `oci://${image}` }), `oci+modelcar://${image}`))).toEqual([]);
+    expect(messages(enforced(run(MISSING, inferenceService(approval(), `oci://${image}`))))).toEqual([expect.stringContaining(`names no image, but the endpoint serves the OCI model oci://${image}`)]);
+    const otherImage = `oci://${image.replace(OTHER, SERVED)}`;
+    expect(messages(enforced(run(MISSING, inferenceService(approval({ "mlops.io/approval-artifact": otherImage }), `oci://${image}`))))).toEqual([expect.stringContaining(`names the image ${otherImage}, but the endpoint serves oci://${image}`)]);
+    expect(messages(enforced(run(MISSING, inferenceService(approval(), "oci+modelcar://123456789012.dkr.ecr.us-east-1.amazonaws.com/models/image-classifier:1"))))).toEqual([
+      expect.stringContaining("is named by tag: admission checks the approval on an image digest"),
     ]);
   });
 

@@ -16,6 +16,8 @@ export const APPROVAL_ANNOTATIONS = {
   trainingJob: "mlops.io/approval-training-job",
   dataset: "mlops.io/approval-dataset",
   datasetVersion: "mlops.io/approval-dataset-version",
+  /** An OCI model's image (oci://<repository>@sha256:<image digest>), which admission checks the attestation on. */
+  artifact: "mlops.io/approval-artifact",
 } as const;
 
 export type ApprovalField = keyof typeof APPROVAL_ANNOTATIONS;

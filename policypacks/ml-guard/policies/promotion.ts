@@ -55,29 +55,42 @@ const lacking = (model: ServedModel, missing: ApprovalField[], what: string): Fi
 ]);
 
 /**
- * The digest of what the endpoint serves: an OCI model's image digest (what admission verifies the
- * approval attestation against), else the recorded mlops.io/model-sha256 of its S3 artifact.
+ * What the endpoint serves: the SHA-256 of its model's signed manifest (mlops.io/model-sha256, what
+ * verify-at-load checks the files against), and the OCI model images it names by oci:// URI, which
+ * admission checks the approval attestation on.
  */
-function servedDigest(model: ServedModel): { digest?: string; findings: Finding[] } {
-  const unknownUris = model.storageUris.filter(({ uri }) => isUnknown(uri));
-  const oci = model.storageUris.flatMap(({ path, uri }) => {
+function servedArtifact(model: ServedModel): { digest?: string; images: { path: string; reference: string }[]; findings: Finding[] } {
+  const findings: Finding[] = model.storageUris.filter(({ uri }) => isUnknown(uri)).map(({ path }) => unverified(path, "the model URI (an oci:// model's approval names its image)"));
+  const images = model.storageUris.flatMap(({ path, uri }) => {
     const reference = typeof uri === "string" ? ociReference(uri) : undefined;
-    return reference ? [{ path, ...reference }] : [];
+    if (!reference) return [];
+    if (reference.digest === undefined) {
+      findings.push(violation(path, `the OCI model ${reference.reference} is named by tag: admission checks the approval on an image digest, so pin it as <repository>@sha256:<digest>`));
+      return [];
+    }
+    return [{ path, reference: reference.reference }];
   });
-  const unpinned = oci.filter((entry) => entry.digest === undefined);
-  if (unpinned.length > 0) return { findings: unpinned.map((entry) => violation(entry.path, `the OCI model ${entry.reference} is named by tag: an approval names a digest, so pin it as <repository>@sha256:<digest>`)) };
-  const digests = [...new Set(oci.map((entry) => entry.digest!))];
-  if (digests.length > 1) return { findings: [violation(oci[1].path, `serves ${digests.length} OCI models (${digests.join(", ")}); one approval covers one artifact, so publish each as its own endpoint`)] };
-  if (digests.length === 1) return { digest: digests[0], findings: [] };
-  const findings = unknownUris.map(({ path }) => unverified(path, "the model URI (an oci:// model is approved by its image digest)"));
-  const annotations = asRecord(model.annotations);
-  const sha256 = annotations[MODEL_SHA256_ANNOTATION];
+  const sha256 = asRecord(model.annotations)[MODEL_SHA256_ANNOTATION];
   const shaPath = `${model.metadataPath}.annotations["${MODEL_SHA256_ANNOTATION}"]`;
-  if (isUnknown(sha256)) return { findings: [...findings, unverified(shaPath, "the artifact's SHA-256")] };
+  if (isUnknown(sha256)) return { images, findings: [...findings, unverified(shaPath, "the artifact's SHA-256")] };
   if (typeof sha256 !== "string" || !/^[a-f0-9]{64}$/.test(sha256)) {
-    return { findings: [...findings, violation(shaPath, "the served artifact is not identified by a SHA-256 (64 lower-case hex), so no approval can be matched to it")] };
+    return { images, findings: [...findings, violation(shaPath, "the served artifact is not identified by a SHA-256 (64 lower-case hex), so no approval can be matched to it")] };
   }
-  return { digest: `sha256:${sha256}`, findings };
+  return { digest: `sha256:${sha256}`, images, findings };
+}
+
+/** An OCI model's approval names its image, the one admission checks the attestation on. */
+function imageFindings(model: ServedModel, id: string, images: { path: string; reference: string }[]): Finding[] {
+  if (images.length === 0) return [];
+  const distinct = [...new Set(images.map((image) => image.reference))];
+  if (distinct.length > 1) return [violation(images[1].path, `serves ${distinct.length} OCI models (${distinct.join(", ")}); one approval covers one artifact, so publish each as its own endpoint`)];
+  const named = read(model, "artifact");
+  if ("unknown" in named) return [unverified(annotationPath(model, "artifact"), "the approved image")];
+  const approvedImage = "value" in named ? ociReference(named.value)?.reference : undefined;
+  if (approvedImage === distinct[0]) return [];
+  return [violation(annotationPath(model, "artifact"), "value" in named
+    ? `approval ${id} names the image ${named.value}, but the endpoint serves oci://${distinct[0]}`
+    : `approval ${id} names no image, but the endpoint serves the OCI model oci://${distinct[0]}, on which admission checks the approval attestation; set the approval's artifact`)];
 }
 
 function dateFindings(model: ServedModel, approvedOn: string, expires: string, maxValidityDays: number): Finding[] {
@@ -95,7 +108,7 @@ function dateFindings(model: ServedModel, approvedOn: string, expires: string, m
 
 function approvalFindings(model: ServedModel, config: PromotionConfig, stack: string): Finding[] {
   if (isUnknown(model.annotations)) return [unverified(`${model.metadataPath}.annotations`, "the annotations (the approval)")];
-  const served = servedDigest(model);
+  const served = servedArtifact(model);
   const endpoint = endpointName(model);
   if (!hasApproval(model)) {
     return [violation(annotationPath(model, "id"), `${endpoint ?? "this endpoint"} serves ${served.digest ?? "a model"} in the production stack ${stack} without an approval; add an entry for this artifact digest to the stack config's approvals, reviewed in Git`)];
@@ -114,6 +127,7 @@ function approvalFindings(model: ServedModel, config: PromotionConfig, stack: st
     }
   }
   if (values.modelCard !== undefined && !MODEL_CARD_URI.test(values.modelCard)) findings.push(violation(annotationPath(model, "modelCard"), `${JSON.stringify(values.modelCard)} is not an https:// or s3:// URI of the model card`));
+  findings.push(...imageFindings(model, id, served.images));
   if (values.evaluationDigest !== undefined) {
     const problem = digestProblem(values.evaluationDigest);
     if (problem) findings.push(violation(annotationPath(model, "evaluationDigest"), `the evaluation report digest ${problem}`));
