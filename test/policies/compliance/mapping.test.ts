@@ -34,6 +34,18 @@ describe("the compliance mapping of the assembled pack", () => {
     expect(packNames.filter((name) => controlsOf(name).length + 1 > 20)).toEqual([]);
   });
 
+  it("declares the selection policy advisory and low, with its three criteria", () => {
+    const [carrier] = pack;
+    expect(carrier).toMatchObject({ enforcementLevel: "advisory", severity: "low" });
+    expect(carrier.description).toContain("framework, severity or control");
+    expect(carrier.remediationSteps).toContain(SELECTION_POLICY);
+    expect(Object.keys(carrier.configSchema?.properties ?? {})).toEqual(["frameworks", "severities", "controls"]);
+  });
+
+  it("knows no controls of a rule it does not map", () => {
+    expect(controlsOf("no-such-rule")).toEqual([]);
+  });
+
   it("derives a rule's frameworks from its controls, in the vocabulary's order", () => {
     expect(frameworksOf("pod-disallow-host-namespaces")).toEqual(["cis-k8s", "cis-eks", "nist-800-53", "soc2", "gdpr"]);
     expect(frameworksOf("no-such-rule")).toEqual([]);

@@ -1,9 +1,10 @@
-import type { Policies, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { Policies, PolicyResource, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy/proxy";
 import { assemblePack } from "../../../policypacks/ml-guard/lib/assemblePack";
 import { controlsOf } from "../../../policypacks/ml-guard/lib/compliance/ruleControls";
 import { describeSelection, isSelected, type RuleSelection, type SelectableRule } from "../../../policypacks/ml-guard/lib/compliance/selection";
 import { SELECTION_POLICY } from "../../../policypacks/ml-guard/lib/compliance/selectionPolicy";
+import { withRuleSelection } from "../../../policypacks/ml-guard/lib/compliance/withRuleSelection";
 import { WAIVERS_POLICY } from "../../../policypacks/ml-guard/lib/waiverPolicy";
 import { policies } from "../../../policypacks/ml-guard/policies";
 
@@ -60,8 +61,11 @@ async function run(outcome: Outcome, policy: Policies[number], call: () => unkno
   }
 }
 
-const reporter = (outcome: Outcome, policy: Policies[number]) => (message: string | { message: string; enforcementLevel?: string }) => {
-  const level = typeof message === "object" && message.enforcementLevel ? message.enforcementLevel : policy.enforcementLevel ?? "advisory";
+/** As the server: a diagnostic's own level, else the configured one, else the policy's default. */
+const reporter = (outcome: Outcome, policy: Policies[number], config: Config) => (message: string | { message: string; enforcementLevel?: string }) => {
+  const entry = config[policy.name];
+  const configured = typeof entry === "object" ? (entry.enforcementLevel as string | undefined) : undefined;
+  const level = (typeof message === "object" ? message.enforcementLevel : undefined) || configured || policy.enforcementLevel || "advisory";
   outcome.findings.push({ policy: policy.name, level, message: typeof message === "string" ? message : message.message });
 };
 
@@ -74,7 +78,7 @@ async function analyze(type: string, props: Record<string, unknown>, config: Con
     const validate = (policy as ResourceValidationPolicy).validateResource;
     for (const fn of validate === undefined ? [] : Array.isArray(validate) ? validate : [validate]) {
       const args: ResourceValidationArgs = { type, props: unknownCheckingProxy(props), urn: `urn:pulumi:s::p::${type}::r`, name: "r", opts, stackTags: new Map(), isType: () => false, asType: () => undefined, getConfig: configOf(config, policy.name), notApplicable };
-      await run(outcome, policy, () => fn(args, reporter(outcome, policy)));
+      await run(outcome, policy, () => fn(args, reporter(outcome, policy, config)));
     }
   }
   return outcome;
@@ -85,7 +89,7 @@ async function analyzeStack(resources: { type: string; name: string; props: Reco
   const built = resources.map((resource): PolicyResource => ({ ...resource, urn: `urn:pulumi:s::p::${resource.type}::${resource.name}`, props: unknownCheckingProxy(resource.props), opts, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined }));
   for (const policy of enabled(config, pack)) {
     const validateStack = (policy as StackValidationPolicy).validateStack;
-    if (validateStack) await run(outcome, policy, () => validateStack({ resources: built, getConfig: configOf(config, policy.name), stackTags: new Map(), notApplicable }, reporter(outcome, policy)));
+    if (validateStack) await run(outcome, policy, () => validateStack({ resources: built, getConfig: configOf(config, policy.name), stackTags: new Map(), notApplicable }, reporter(outcome, policy, config)));
   }
   return outcome;
 }
@@ -160,5 +164,35 @@ describe("rule selection in the assembled pack", () => {
     expect(await remediate("kms-key-missing-rotation", "aws:kms/key:Key", key)).toMatchObject({ enableKeyRotation: true });
     await analyze("pulumi:pulumi:Stack", {}, { [SELECTION_POLICY]: { severities: ["critical"] } });
     await expect(remediate("kms-key-missing-rotation", "aws:kms/key:Key", key)).rejects.toThrow(`deselected by the ${SELECTION_POLICY} policy config`);
+  });
+});
+
+describe("withRuleSelection on rules of every shape", () => {
+  const typed = Object.assign((_args: ResourceValidationArgs, report: (message: string) => void) => report("typed"), { __pulumiType: "aws:kms/key:Key" });
+  const rules: Policies = [
+    { name: "several", description: "d", enforcementLevel: "mandatory", severity: "low", validateResource: [(_args, report) => report("first"), (_args, report) => report("second")] },
+    { name: "typed", description: "d", enforcementLevel: "mandatory", severity: "high", validateResource: typed },
+  ];
+  const { carrier, rules: gatedRules } = withRuleSelection(rules);
+  const argsWith = (config: object): ResourceValidationArgs => ({ type: "aws:kms/key:Key", props: {}, urn: "urn:pulumi:s::p::aws:kms/key:Key::k", name: "k", opts, stackTags: new Map(), isType: () => false, asType: () => undefined, getConfig: <T extends object>() => config as T, notApplicable });
+  const runAll = async (config: object) => {
+    const outcome: Outcome = { findings: [], notApplicable: [] };
+    await (carrier.validateResource as ResourceValidation)(argsWith(config), () => undefined);
+    for (const policy of gatedRules) {
+      const validations = (policy as ResourceValidationPolicy).validateResource!;
+      for (const fn of Array.isArray(validations) ? validations : [validations]) await run(outcome, policy, () => fn(argsWith({}), reporter(outcome, policy, {})));
+    }
+    return outcome;
+  };
+
+  it("gates each of a rule's several validations", async () => {
+    const outcome = await runAll({ severities: ["high"] });
+    expect(outcome.findings.map((finding) => finding.message)).toEqual(["typed"]);
+    expect(outcome.notApplicable.map((item) => item.policy)).toEqual(["several", "several"]);
+    expect((await runAll({})).findings.map((finding) => finding.message)).toEqual(["first", "second", "typed"]);
+  });
+
+  it("keeps the SDK's type tag, so the server still skips other types without calling the rule", () => {
+    expect((gatedRules[1] as ResourceValidationPolicy).validateResource).toHaveProperty("__pulumiType", "aws:kms/key:Key");
   });
 });

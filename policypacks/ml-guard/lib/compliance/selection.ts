@@ -33,7 +33,7 @@ export const selectionSchema = {
 export function isSelected(rule: SelectableRule, selection: RuleSelection): boolean {
   const { frameworks = [], severities = [], controls = [] } = selection;
   if (frameworks.length > 0 && !rule.controls.some((control) => frameworks.includes(frameworkOf(control)))) return false;
-  if (severities.length > 0 && !(rule.severity !== undefined && severities.includes(rule.severity))) return false;
+  if (severities.length > 0 && !severities.some((severity) => severity === rule.severity)) return false;
   if (controls.length > 0 && !rule.controls.some((control) => controls.includes(control))) return false;
   return true;
 }
