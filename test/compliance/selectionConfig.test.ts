@@ -1,7 +1,7 @@
 import { assemblePack } from "../../policypacks/ml-guard/lib/assemblePack";
 import { SELECTION_POLICY } from "../../policypacks/ml-guard/lib/compliance/selectionPolicy";
 import { policies } from "../../policypacks/ml-guard/policies";
-import { PolicyConfigError, resolvePolicyConfig, type EnforcementLevel } from "../../tools/analyzer/policyConfig";
+import { PolicyConfigError, resolvePolicyConfig } from "../../tools/analyzer/policyConfig";
 import { withSelectionFlags } from "../../tools/analyzer/selectionFlags";
 
 describe("--framework, --severity and --control merged into the policy config", () => {
@@ -29,7 +29,7 @@ describe("the selection config, validated as the engine validates it", () => {
   // The pack's policies as GetAnalyzerInfo describes them: name, level and config schema.
   const described = assemblePack(policies).map((policy) => ({
     name: policy.name,
-    enforcementLevel: (policy.enforcementLevel ?? "advisory"),
+    enforcementLevel: policy.enforcementLevel ?? "advisory",
     configSchema: policy.configSchema ? { properties: policy.configSchema.properties, required: policy.configSchema.required ?? [] } : undefined,
   }));
   const resolve = (selection: Record<string, unknown>) => resolvePolicyConfig(described, { [SELECTION_POLICY]: selection });
