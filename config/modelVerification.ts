@@ -1,5 +1,5 @@
 import * as crypto from "node:crypto";
-import { isDigestPinned, isFromAllowedRegistry, parseImageReference } from "../policypacks/ml-guard/lib/images";
+import { imageProblem } from "./imageReferences";
 import type { PlatformConfig } from "./schema";
 
 /**
@@ -11,9 +11,8 @@ export function modelVerificationProblems(config: PlatformConfig, keyName: (path
   const problems: string[] = [];
   const allowed = config.kubernetes.allowedImageRegistries;
   const fromAllowed = (path: PropertyKey[], image: string) => {
-    const reference = parseImageReference(image);
-    if (!isDigestPinned(reference)) problems.push(`${keyName(path)} = ${JSON.stringify(image)}: must be pinned by digest (registry/repository@sha256:<64 hex>)`);
-    else if (!isFromAllowedRegistry(reference, allowed)) problems.push(`${keyName(path)} = ${JSON.stringify(image)}: must come from ${keyName(["kubernetes", "allowedImageRegistries"])} (${allowed.join(", ")})`);
+    const problem = imageProblem(keyName(path), image, allowed, keyName(["kubernetes", "allowedImageRegistries"]));
+    if (problem) problems.push(problem);
   };
   if (config.models.length > 0 && !config.modelVerification) {
     problems.push(`${keyName(["modelVerification"])}: is required when ${keyName(["models"])} are served: {verifierImage, downloaderImage}, so a model starts only after its files match its signed manifest`);

@@ -18,6 +18,8 @@ const IAM_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-
 const SERVICE_ACCOUNT_REFERENCE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
+const pinnedImage = z.string().regex(/^[^@\s]+@sha256:[a-f0-9]{64}$/, "must be pinned by digest: registry/repository@sha256:<64 hex>");
+
 const dnsLabel = (maxLength: number) =>
   z
     .string()
@@ -260,6 +262,12 @@ const meshSchema = z.strictObject({
   trustDomain: z.string().regex(/^[a-z0-9.-]+$/, "must be a DNS name").default("cluster.local"),
   /** Service account of the ingress gateway: the only peer allowed to call model endpoints. */
   ingressGatewayServiceAccount: dnsLabel(63).default("istio-ingressgateway"),
+  /**
+   * The sidecar image istiod injects into every meshed pod (istio-proxy, istio-validation): a mirror of
+   * Istio's proxyv2 at istioVersion, pinned by digest, from an allowed registry. Required with install
+   * while the admission policies are on: they refuse every other image, the sidecar's too.
+   */
+  proxyImage: pinnedImage.optional(),
   jwt: jwtSchema,
   /**
    * The server behind jwt.jwksUri as istiod's pods reach it (with install): istiod downloads the keys
@@ -315,7 +323,6 @@ const modelSchema = z.strictObject({
   requiredClaims: z.record(z.string().regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, "must be a claim name, with dots for nested claims (realm_access.roles)"), z.array(z.string().min(1)).min(1)).optional(),
 });
 
-const pinnedImage = z.string().regex(/^[^@\s]+@sha256:[a-f0-9]{64}$/, "must be pinned by digest: registry/repository@sha256:<64 hex>");
 
 const modelVerificationSchema = z.strictObject({
   /** The model-verify image (built from tools/model-verify/Dockerfile), run as each served model's last init container. */

@@ -197,7 +197,7 @@ export class MlPlatform extends pulumi.ComponentResource {
       const mesh = new MeshAuth(`${name}-mesh`, {
         // The config schema requires the API server and JWKS endpoints whenever mesh.install is set.
         install: meshConfig.install && k8s.apiServer && meshConfig.jwksEndpoint
-          ? { istioVersion: meshConfig.istioVersion, environment: args.environment, podSecurityVersion: k8s.podSecurityVersion, apiServer: k8s.apiServer, jwksEndpoint: meshConfig.jwksEndpoint }
+          ? { istioVersion: meshConfig.istioVersion, environment: args.environment, podSecurityVersion: k8s.podSecurityVersion, apiServer: k8s.apiServer, jwksEndpoint: meshConfig.jwksEndpoint, proxyImage: meshConfig.proxyImage }
           : undefined,
         rootNamespace: meshConfig.namespace,
         trustDomain: meshConfig.trustDomain,

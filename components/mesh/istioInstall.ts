@@ -19,11 +19,15 @@ function jwksEgress(endpoint: MeshInstall["jwksEndpoint"]): k8s.types.input.netw
  * istiod's values, flat as the 1.30 chart documents them (the `pilot.` prefix is a legacy alias).
  * Pod Security restricted holds in istio-system and in every namespace istiod injects sidecars into.
  */
-const istiodValues = (trustDomain: string) => ({
+const istiodValues = (trustDomain: string, proxyImage: string | undefined) => ({
   // Sidecars get the non-root istio-validation init container instead of istio-init (root, NET_ADMIN, NET_RAW).
   cni: { enabled: true },
   seccompProfile: { type: "RuntimeDefault" },
-  global: { proxy: { seccompProfile: { type: "RuntimeDefault" } } },
+  // FACT (1.30.0 files/injection-template.yaml): an image value holding a "/" is injected as written,
+  // digest and all; otherwise the injector builds hub/proxyv2:tag, a tag the admission policies refuse.
+  global: proxyImage
+    ? { proxy: { image: proxyImage, seccompProfile: { type: "RuntimeDefault" } }, proxy_init: { image: proxyImage } }
+    : { proxy: { seccompProfile: { type: "RuntimeDefault" } } },
   // Two replicas and one extra pod during a rollout: the peak (3 pods) fits the namespace quota.
   autoscaleEnabled: false,
   replicaCount: 2,
@@ -70,6 +74,6 @@ export function installIstio(owner: pulumi.ComponentResource, name: string, mesh
   const base = release("base", "base", controlPlane.namespaceName, { defaultRevision: "default" }, [controlPlane]);
   // The CNI node agent needs host access, so it runs in kube-system, which Pod Security leaves privileged.
   const cni = release("cni", "cni", "kube-system", { excludeNamespaces: ["kube-system"] }, [base]);
-  const istiod = release("istiod", "istiod", controlPlane.namespaceName, istiodValues(mesh.trustDomain), [cni]);
+  const istiod = release("istiod", "istiod", controlPlane.namespaceName, istiodValues(mesh.trustDomain, install.proxyImage), [cni]);
   return [controlPlane, base, cni, istiod];
 }

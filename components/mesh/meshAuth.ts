@@ -23,6 +23,8 @@ export interface MeshInstall {
    * by namespace; `ports` are where its pods listen.
    */
   jwksEndpoint: Endpoint | { namespace: string; ports: number[] };
+  /** The sidecar image istiod injects (istio-proxy, istio-validation), pinned by digest; omit to keep the chart's hub and tag. */
+  proxyImage?: string;
 }
 
 export interface MeshTeam {

@@ -4,9 +4,8 @@
  * TrainingJob), every workload in a team namespace is admitted when applied and so are the pods its
  * controllers create, as the API server stores them after the ServiceAccount admission plugin.
  * In namespaces with Istio injection the pods are judged with Istio's sidecar too (istioSidecarInjection.ts),
- * except by the pinned-images policy: the program leaves Istio's proxy image at the chart's tag, which
- * that policy refuses (an open point of the admission notes), so it judges the program's own
- * containers, before injection. Not modelled: KServe's storage-initializer, which the cluster's
+ * whose image is the stack's istiod release's global.proxy.image (mesh.proxyImage): every policy judges
+ * the pod as the API server stores it. Not modelled: KServe's storage-initializer, which the cluster's
  * ClusterStorageContainer shapes (see the admission notes).
  */
 import type { RegisteredResource } from "../../tools/plan/runProgram";
@@ -18,9 +17,12 @@ import { admissionDenials, type InstalledPolicy, type LabelSelector, type Policy
 import { admittedPods, refusedRules, requestFor } from "../support/admissionChain";
 import { recordEveryStack } from "../support/programStacks";
 import type { ServiceAccountState } from "../support/serviceAccountAdmission";
-import { withIstioSidecar } from "../support/istioSidecarInjection";
+import { CHART_PROXY_IMAGE, withIstioSidecar } from "../support/istioSidecarInjection";
 
-const PINNED_IMAGES = "ml-guard-pinned-images";
+/** The sidecar image the stack's istiod injects: its release's global.proxy.image, if it installs Istio. */
+const proxyImageOf = (resources: RegisteredResource[]): string | undefined =>
+  resources.filter((resource) => resource.type === "kubernetes:helm.sh/v3:Release" && resource.name.endsWith("-istiod"))
+    .map((release) => (release.inputs.values as { global?: { proxy?: { image?: string } } } | undefined)?.global?.proxy?.image)[0];
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
 
@@ -111,7 +113,7 @@ beforeAll(async () => {
 }, 300_000);
 
 /** Every workload the API server would be asked to admit, with the pods its controllers create. */
-function judged({ objects }: Rendered, teamNamespaces: Map<string, Record<string, string>>, policies: InstalledPolicy[]) {
+function judged({ objects }: Rendered, teamNamespaces: Map<string, Record<string, string>>, policies: InstalledPolicy[], proxyImage: string) {
   const accounts = new Map(objects.filter((object) => object.kind === "ServiceAccount").map((account) => [`${account.metadata.namespace}/${account.metadata.name}`, account as ServiceAccountState]));
   return objects
     .filter((object) => object.metadata.namespace !== undefined && teamNamespaces.has(object.metadata.namespace))
@@ -122,15 +124,11 @@ function judged({ objects }: Rendered, teamNamespaces: Map<string, Record<string
       const labels = teamNamespaces.get(object.metadata.namespace!)!;
       const namespaceAccounts = Object.fromEntries([...accounts].filter(([key]) => key.startsWith(`${object.metadata.namespace}/`)).map(([key, value]) => [key.split("/")[1], value]));
       const pods = kind === "ServiceAccount" ? [] : admittedPods(type, props, namespaceAccounts);
-      const injected = labels["istio-injection"] === "enabled" ? admittedPods(type, props, namespaceAccounts, [withIstioSidecar]) : pods;
-      const refusedPods = (judgedPods: typeof pods, by: InstalledPolicy[]) => judgedPods.flatMap((pod) => refusedRules(admissionDenials(by, requestFor("kubernetes:core/v1:Pod", pod), labels)));
+      const injected = labels["istio-injection"] === "enabled" ? admittedPods(type, props, namespaceAccounts, [withIstioSidecar(proxyImage)]) : pods;
       return {
         what: `${kind} ${object.metadata.namespace}/${object.metadata.name}`,
         workload: refusedRules(admissionDenials(policies, requestFor(type, props), labels)),
-        pods: [
-          ...refusedPods(pods, policies.filter(({ name }) => name === PINNED_IMAGES)),
-          ...refusedPods(injected, policies.filter(({ name }) => name !== PINNED_IMAGES)),
-        ],
+        pods: injected.flatMap((pod) => refusedRules(admissionDenials(policies, requestFor("kubernetes:core/v1:Pod", pod), labels))),
         podCount: pods.length,
         sidecars: injected.filter((pod) => pod.spec.initContainers?.some((container: { name: string }) => container.name === "istio-proxy")).length,
       };
@@ -148,12 +146,23 @@ describe("the program's own workloads pass its admission policies", () => {
       const namespaces = own.length > 0 ? own : platformNamespaces(devPlatform.objects);
       const policies = policiesOf(stack.objects.some((object) => object.kind === "ValidatingAdmissionPolicy") ? stack.objects : devPlatform.objects);
       expect([stack.label, policies.length > 10]).toEqual([stack.label, true]);
-      const verdicts = judged(stack, new Map(namespaces.map((namespace) => [namespace.metadata.name, namespace.metadata.labels!])), policies);
+      // The team stack's and the components' pods get the sidecar of the dev platform's istiod.
+      const proxyImage = proxyImageOf(stack.resources) ?? proxyImageOf(devPlatform.resources);
+      expect([stack.label, proxyImage]).toEqual([stack.label, expect.stringMatching(/@sha256:[a-f0-9]{64}$/)]);
+      const verdicts = judged(stack, new Map(namespaces.map((namespace) => [namespace.metadata.name, namespace.metadata.labels!])), policies, proxyImage!);
       for (const verdict of verdicts) expect([stack.label, verdict.what, verdict.workload, verdict.pods]).toEqual([stack.label, verdict.what, [], []]);
       seen.push(...verdicts.map((verdict) => `${verdict.what.split(" ")[0]}${verdict.podCount > 0 ? "+pods" : ""}${verdict.sidecars > 0 ? "+istio" : ""}`));
     }
     // Not a vacuous pass: InferenceServices, a Deployment, PyTorchJobs and the teams' ServiceAccounts were judged, the pods with Istio's sidecar.
     expect(new Set(seen)).toEqual(new Set(["InferenceService+pods+istio", "Deployment+pods+istio", "PyTorchJob+pods+istio", "ServiceAccount"]));
+  });
+
+  it("would refuse every meshed pod with the chart's own proxy image: why mesh.proxyImage is required", () => {
+    const dev = rendered.find(({ label }) => label === "dev")!;
+    const teamNamespaces = new Map(dev.objects.filter((object) => object.kind === "Namespace" && object.metadata.labels?.["mlops.io/team"] !== undefined).map((namespace) => [namespace.metadata.name, namespace.metadata.labels!]));
+    const meshed = judged(dev, teamNamespaces, policiesOf(dev.objects), CHART_PROXY_IMAGE).filter((verdict) => verdict.sidecars > 0);
+    expect(meshed.length).toBeGreaterThan(0);
+    for (const verdict of meshed) expect([verdict.what, [...new Set(verdict.pods)]]).toEqual([verdict.what, ["pod-require-pinned-images", "pod-restrict-image-registries"]]);
   });
 
   it("takes the token allowlist and the exempt namespaces from the stack config", () => {

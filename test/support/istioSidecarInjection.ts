@@ -10,20 +10,21 @@
  * chart's values.yaml at 1.30.0 (../shared/upstream/istio: global.sds.token.aud istio-ca).
  */
 /**
- * The proxy image as the chart's values.yaml at 1.30.0 names it (global.hub, global.tag,
- * global.proxy.image; the program sets none of them, and a release sets its own hub and version
- * tag): a tag, not a digest, from a registry outside the allowed ones either way.
+ * The proxy image when the release sets no global.proxy.image, as the chart's values.yaml at 1.30.0
+ * names it (global.hub, global.tag; a release sets its own hub and version tag): a tag, not a digest,
+ * from a registry outside the allowed ones either way.
  */
-export const ISTIO_PROXY_IMAGE = "registry.istio.io/testing/proxyv2:latest";
+export const CHART_PROXY_IMAGE = "registry.istio.io/testing/proxyv2:latest";
 const PROXY_SECURITY = { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsGroup: 1337, runAsUser: 1337, runAsNonRoot: true };
 
 type Pod = { metadata: Record<string, any>; spec: Record<string, any> };
 
-export function withIstioSidecar<T extends Pod>(pod: T): T {
+/** Istio's injection with `proxyImage` (istiod's global.proxy.image and proxy_init.image, or the chart's default). */
+export const withIstioSidecar = (proxyImage: string) => <T extends Pod>(pod: T): T => {
   const spec = structuredClone(pod.spec);
   spec.initContainers = [
-    { name: "istio-validation", image: ISTIO_PROXY_IMAGE, args: ["istio-iptables", "--run-validation", "--skip-rule-apply"], securityContext: PROXY_SECURITY },
-    { name: "istio-proxy", image: ISTIO_PROXY_IMAGE, args: ["proxy", "sidecar"], restartPolicy: "Always", securityContext: PROXY_SECURITY, volumeMounts: [{ mountPath: "/var/run/secrets/tokens", name: "istio-token" }] },
+    { name: "istio-validation", image: proxyImage, args: ["istio-iptables", "--run-validation", "--skip-rule-apply"], securityContext: PROXY_SECURITY },
+    { name: "istio-proxy", image: proxyImage, args: ["proxy", "sidecar"], restartPolicy: "Always", securityContext: PROXY_SECURITY, volumeMounts: [{ mountPath: "/var/run/secrets/tokens", name: "istio-token" }] },
     ...(spec.initContainers ?? []),
   ];
   spec.volumes = [
@@ -33,4 +34,4 @@ export function withIstioSidecar<T extends Pod>(pod: T): T {
     { name: "istio-token", projected: { sources: [{ serviceAccountToken: { path: "istio-token", expirationSeconds: 43200, audience: "istio-ca" } }] } },
   ];
   return { ...pod, spec };
-}
+};
