@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
+import { parseAllDocuments, parseDocument } from "yaml";
 import { REPO_ROOT, runTool } from "../support/planCli";
 import type { PlanReport } from "../../tools/plan/report";
 
@@ -30,6 +30,23 @@ function tamperedProdStack(): string {
 }
 
 describe("the prod stack's promotion gate", () => {
+  it("passes the sample model, which carries its approval, and exports the approvals with the approver's teams", () => {
+    const out = path.join(work, "prod");
+    const outputs = path.join(work, "prod-outputs.json");
+    const result = runTool("plan", ["--stack", "prod", "--mode", "update", "--out", out, "--outputs", outputs]);
+    expect(result.status).toBe(0);
+    const isvc = parseAllDocuments(fs.readFileSync(path.join(out, "vision.yaml"), "utf8")).map((doc) => doc.toJS() as { kind: string; metadata: { annotations?: Record<string, string> } })
+      .find((object) => object.kind === "InferenceService");
+    expect(isvc?.metadata.annotations).toMatchObject({
+      "mlops.io/approval-id": "vision-image-classifier-1",
+      "mlops.io/approval-artifact-digest": `sha256:${isvc?.metadata.annotations?.["mlops.io/model-sha256"]}`,
+      "mlops.io/approval-approver-teams": "ml-risk",
+      "mlops.io/approval-training-job": "vision/image-classifier-train-1",
+    });
+    const exported = (JSON.parse(fs.readFileSync(outputs, "utf8")) as { approvals: Record<string, unknown>[] }).approvals;
+    expect(exported).toEqual([expect.objectContaining({ id: "vision-image-classifier-1", approver: "maria.lopez@example.com", approverTeams: ["ml-risk"], lineage: expect.objectContaining({ datasetVersion: expect.stringMatching(/^sha256:/) }) })]);
+  });
+
   it("blocks an endpoint serving an unapproved artifact and one whose approval lapsed; the other rules pass", () => {
     const dir = fs.mkdtempSync(path.join(work, "project-"));
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: secure-ml-platform\nruntime: nodejs\nmain: ${path.join(REPO_ROOT, "index.ts")}\n`);
