@@ -56,9 +56,13 @@ const validConfig = fc.uniqueArray(dnsLabel, { minLength: 1, maxLength: 6 }).cha
     values[`${P}:databasePassword`] = "fuzz-password";
     secretKeys.add(`${P}:databasePassword`);
   }
-  if (choice.mesh) values[`${P}:mesh`] = JSON.stringify({ jwt: { issuer: "https://idp", jwksUri: "https://idp/jwks", audiences: ["a"] }, jwksEndpoint: { cidr: "10.0.210.0/28", ports: [443] } });
+  if (choice.mesh) values[`${P}:mesh`] = JSON.stringify({ jwt: { issuer: "https://idp", jwksUri: "https://idp/jwks", audiences: ["a"] }, jwksEndpoint: { cidr: "10.0.210.0/28", ports: [443] }, proxyImage: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/istio/proxyv2:1.30.0@sha256:${"f".repeat(64)}` });
   if (choice.mesh && choice.models) {
     values[`${P}:models`] = JSON.stringify([{ team: choice.teams[0].name, name: "m", version: "1", image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/m@sha256:${"a".repeat(64)}`, artifactPath: "m/1/", artifactSha256: "b".repeat(64) }]);
+    values[`${P}:modelVerification`] = JSON.stringify({
+      verifierImage: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ml-platform/model-verify@sha256:${"c".repeat(64)}`,
+      downloaderImage: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ml-platform/kserve-storage-initializer@sha256:${"d".repeat(64)}`,
+    });
   }
   return { values, secretKeys };
 }));
