@@ -21,6 +21,7 @@ describe("Renovate", () => {
     const found = matches(managerFor("config/schema.ts"), schema).map(({ depName, registryUrl, currentValue }) => `${depName}@${currentValue} ${registryUrl}`);
     expect(found.sort()).toEqual([
       `external-secrets@${/"must be an exact version such as 2\.9\.0"\)\.default\("([^"]+)"\)/.exec(schema)![1]} https://charts.external-secrets.io`,
+      `falco@${/"must be an exact version such as 9\.1\.0"\)\.default\("([^"]+)"\)/.exec(schema)![1]} https://falcosecurity.github.io/charts`,
       `istiod@${/\.default\("(1\.\d+\.\d+)"\)/.exec(schema)![1]} https://istio-release.storage.googleapis.com/charts`,
       `policy-controller@${/"must be an exact version such as 0\.10\.5"\)\.default\("([^"]+)"\)/.exec(schema)![1]} https://sigstore.github.io/helm-charts`,
     ].sort());
