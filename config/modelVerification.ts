@@ -7,6 +7,14 @@ import type { PlatformConfig } from "./schema";
  * they and OCI model images come from the allowed registries; a key that signs manifests is P-256
  * (the one curve the verifier checks model_signing's signatures with, see tools/model-verify).
  */
+function publicKeyOf(pem: string): crypto.KeyObject | undefined {
+  try {
+    return crypto.createPublicKey(pem);
+  } catch {
+    return undefined; // OpenSSL's own message (e.g. "nested asn1 error") says nothing about which key
+  }
+}
+
 export function modelVerificationProblems(config: PlatformConfig, keyName: (path: PropertyKey[]) => string): string[] {
   const problems: string[] = [];
   const allowed = config.kubernetes.allowedImageRegistries;
@@ -29,8 +37,10 @@ export function modelVerificationProblems(config: PlatformConfig, keyName: (path
   });
   const authority = config.supplyChain?.authority;
   if (authority && "publicKey" in authority && config.models.length > 0) {
-    const key = crypto.createPublicKey(authority.publicKey);
-    if (key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
+    const key = publicKeyOf(authority.publicKey);
+    if (key === undefined) {
+      problems.push(`${keyName(["supplyChain", "authority", "publicKey"])}: is not a PEM public key (cosign.pub, -----BEGIN PUBLIC KEY-----)`);
+    } else if (key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
       problems.push(`${keyName(["supplyChain", "authority", "publicKey"])}: must be an ECDSA P-256 key (cosign generate-key-pair) to verify model manifests; this one is ${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ""}`);
     }
   }
