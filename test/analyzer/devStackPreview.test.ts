@@ -18,7 +18,8 @@ afterAll(() => session?.stop());
 describe("the ml-guard pack over the Analyzer protocol, dev stack, first preview", () => {
   it("serves every policy of the pack", () => {
     expect(result.policies.length).toBeGreaterThanOrEqual(40);
-    expect(resourceCount).toBe(202);
+    // A change of the dev stack's resources shows here first: update the count with the change that makes it.
+    expect(resourceCount).toBe(228);
   });
 
   it("passes every mandatory rule", () => {
