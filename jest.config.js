@@ -8,6 +8,9 @@ module.exports = {
   testTimeout: 30_000,
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // The CLI and pack-process suites (*.e2e.test.ts: plan, check, bench, a second pack session) start
+  // the pack as its own process per run, 10-20 s each; they run apart, in `npm run test:e2e`.
+  testPathIgnorePatterns: ["\\.e2e\\.test\\.ts$"],
   transform: {
     "^.+\\.ts$": "ts-jest",
     // kubernetes-models and its CIDR helpers ship ESM only; transpile it to CommonJS for the schema checks in tests.

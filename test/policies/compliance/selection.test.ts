@@ -40,7 +40,7 @@ describe("isSelected, as compliance-policies' selectPolicies", () => {
 /*
  * The assembled pack driven as the policy server drives it (@pulumi/policy 1.21.0 server.js): policies in
  * order, getConfig per policy, a disabled policy skipped, args.notApplicable throwing an error the server
- * records in the response's notApplicable list. The gRPC path itself is tested in test/compliance/selectionPack.test.ts.
+ * records in the response's notApplicable list. The gRPC path itself is tested in test/compliance/selectionPack.e2e.test.ts.
  */
 class NotApplicable extends Error {}
 interface Outcome { findings: { policy: string; level: string; message: string }[]; notApplicable: { policy: string; reason: string }[] }

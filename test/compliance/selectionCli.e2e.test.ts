@@ -91,7 +91,7 @@ describe("npm run plan with --framework and --severity", () => {
     const policiesReported = new Set(report.violations.map((finding) => finding.policy));
     expect(policiesReported).toContain("pod-disallow-privileged-containers");
     expect([...policiesReported].filter((name) => !selected(name) && name !== SELECTION_POLICY)).toEqual([]);
-    // Unselected, the same plan is blocked by s3-encryption-disallow-non-kms too (planCli.test.ts): not a CIS Kubernetes rule.
+    // Unselected, the same plan is blocked by s3-encryption-disallow-non-kms too (planCli.e2e.test.ts): not a CIS Kubernetes rule.
     expect(policiesReported).not.toContain("s3-encryption-disallow-non-kms");
     expect(result.stdout).toMatch(/\[advisory\] ml-guard-rule-selection .*\n\s+The rule selection \(frameworks cis-k8s; severities high\) turned off \d+ of \d+ rules; .*s3-encryption-disallow-non-kms/);
   }, CLI_TIMEOUT);
