@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parsePlatformConfig, type RawStackConfig } from "../../config";
+import { configProblems } from "../support/configProblems";
 
 const P = "secure-ml-platform";
 
@@ -19,13 +20,7 @@ function raw(overrides: Record<string, unknown> = {}, secretKeys: string[] = [])
 }
 
 function problems(overrides: Record<string, unknown>, secretKeys: string[] = []): string[] {
-  try {
-    parsePlatformConfig(raw(overrides, secretKeys));
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error("expected the config to be rejected");
+  return configProblems(raw(overrides, secretKeys));
 }
 
 const team = (fields: Record<string, unknown>) => ({ name: "vision", group: "ml-vision", quota: { cpu: "8", memory: "32Gi", gpu: 2 }, ...fields });
