@@ -27,3 +27,6 @@ export { SignedImages, type SignedImagesArgs, type SignatureAuthority } from "./
 export { ApprovalAttestations, approvalImagePolicy, approvalPredicate, MODEL_APPROVAL_PREDICATE_TYPE, type ApprovalAttestationsArgs } from "./supplychain/approvalAttestations";
 export { RuntimeDetection, FALCO_NAMESPACE, type RuntimeDetectionArgs } from "./runtime/runtimeDetection";
 export { vaultAuditSocket, type SecurityEventSink } from "./runtime/securityEventSink";
+export { MeshAccessLogShipping, accessLogCollector, type MeshAccessLogShippingArgs } from "./runtime/meshAccessLogShipping";
+export { ACCESS_LOG_NAMESPACE } from "./runtime/accessLogCollector";
+export type { AccessLogCollector } from "./mesh/accessLogProvider";

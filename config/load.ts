@@ -1,6 +1,6 @@
 import { platformConfigSchema, SECRET_FIELDS, type PlatformConfig } from "./schema";
 import { approvalProblems } from "./approvals";
-import { meshImageProblems } from "./meshImages";
+import { accessLogCollectorProblems, meshImageProblems } from "./meshImages";
 import { modelVerificationProblems } from "./modelVerification";
 import { ConfigError, toConfigError } from "./errors";
 
@@ -95,6 +95,7 @@ function relationProblems(config: PlatformConfig, isSecretKey: (field: string) =
   problems.push(...approvalProblems(config, keyName));
   problems.push(...modelVerificationProblems(config, keyName));
   problems.push(...meshImageProblems(config, keyName));
+  problems.push(...accessLogCollectorProblems(config, keyName));
   if (config.models.length > 0 && !config.mesh) {
     problems.push(`${keyName(["models"])}: endpoints need ${keyName(["mesh"])}: without JWT authentication and authorization anyone with the URL gets predictions`);
   }

@@ -16,3 +16,20 @@ export function meshImageProblems(config: PlatformConfig, keyName: (path: Proper
   const problem = imageProblem(keyName(["mesh", "proxyImage"]), mesh.proxyImage, config.kubernetes.allowedImageRegistries, keyName(["kubernetes", "allowedImageRegistries"]));
   return problem ? [problem] : [];
 }
+
+/**
+ * The access-log collector, between keys: with a sink and an installed mesh the access logs ship too,
+ * so the collector's image is required, and it runs under the same admission rules as every pod.
+ */
+export function accessLogCollectorProblems(config: PlatformConfig, keyName: (path: PropertyKey[]) => string): string[] {
+  const shipping = config.securityEvents?.meshAccessLogs;
+  const key = keyName(["securityEvents", "meshAccessLogs"]);
+  if (!shipping) {
+    return config.securityEvents && config.mesh?.install
+      ? [`${key}.collectorImage: is required with ${keyName(["securityEvents"])} and ${keyName(["mesh"])}.install: the mesh's access logs ship to the same sink; mirror otel/opentelemetry-collector-contrib:0.159.0 into an allowed registry and pin it by digest`]
+      : [];
+  }
+  if (!config.mesh?.install) return [`${key}: needs ${keyName(["mesh"])}.install: the access-log provider is part of istiod's mesh config`];
+  const problem = imageProblem(`${key}.collectorImage`, shipping.collectorImage, config.kubernetes.allowedImageRegistries, keyName(["kubernetes", "allowedImageRegistries"]));
+  return problem ? [problem] : [];
+}

@@ -384,7 +384,7 @@ const HOST = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 const sinkCidr = z.string().regex(IPV4_CIDR, "must be an IPv4 CIDR such as 10.0.0.0/16").refine((cidr) => !cidr.endsWith("/0"), "must not be a /0 route: name the SIEM's addresses");
 
 const securityEventsSchema = z.strictObject({
-  /** The SIEM every security event source ships to: Falco (falcosidekick) and Vault's audit device. */
+  /** The SIEM every security event source ships to: Falco (falcosidekick), Vault's audit device and the mesh's access logs. */
   sink: z.strictObject({
     syslog: z.strictObject({
       host: z.string().regex(HOST, "must be a host name or IPv4 address"),
@@ -404,6 +404,11 @@ const securityEventsSchema = z.strictObject({
     // One object per kind, so a bad field inside it is named exactly; exactly one kind is set.
     if ((sink.syslog === undefined) === (sink.http === undefined)) ctx.addIssue({ code: "custom", input: sink, message: "must set exactly one of syslog: {host, port, protocol, cidr} or http: {url, cidr}" });
   }).transform((sink) => (sink.syslog ? { syslog: sink.syslog } : { http: sink.http! })),
+  /** The mesh's access logs, through an OpenTelemetry Collector (required with mesh.install). */
+  meshAccessLogs: z.strictObject({
+    /** otel/opentelemetry-collector-contrib 0.159.0 (the distribution with the syslog exporter), mirrored into an allowed registry, pinned by digest. */
+    collectorImage: z.string().min(1, "must not be empty"),
+  }).optional(),
 });
 
 /** `http(s)://<service>.<namespace>.svc[.<domain>][:port]`: a Service of the cluster. */
@@ -502,7 +507,7 @@ export const platformConfigSchema = z.strictObject({
   supplyChain: supplyChainSchema.optional(),
   /** Falco runtime threat detection, its events to Alertmanager (needs the Prometheus Operator's Alertmanager). */
   runtimeDetection: runtimeDetectionSchema.optional(),
-  /** Ship security events (Falco, Vault audit) to a SIEM; omit to keep them in the cluster. */
+  /** Ship security events (Falco, Vault audit, the mesh's access logs) to a SIEM; omit to keep them in the cluster. */
   securityEvents: securityEventsSchema.optional(),
   /** Verify at load: the images that fetch and verify every served model (required when models are served); manifests are signed by supplyChain.authority. */
   modelVerification: modelVerificationSchema.optional(),

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { byNamespaceName, egressTo, tcp } from "../tenancy/namespaceDefaults";
 import { PlatformNamespace } from "../tenancy/platformNamespace";
+import { accessLogMeshConfig, type AccessLogCollector } from "./accessLogProvider";
 import type { MeshInstall } from "./meshAuth";
 
 const CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts";
@@ -19,7 +20,7 @@ function jwksEgress(endpoint: MeshInstall["jwksEndpoint"]): k8s.types.input.netw
  * istiod's values, flat as the 1.30 chart documents them (the `pilot.` prefix is a legacy alias).
  * Pod Security restricted holds in istio-system and in every namespace istiod injects sidecars into.
  */
-const istiodValues = (trustDomain: string, proxyImage: string | undefined) => ({
+const istiodValues = (trustDomain: string, proxyImage: string | undefined, accessLogCollector: AccessLogCollector | undefined) => ({
   // Sidecars get the non-root istio-validation init container instead of istio-init (root, NET_ADMIN, NET_RAW).
   cni: { enabled: true },
   seccompProfile: { type: "RuntimeDefault" },
@@ -35,7 +36,12 @@ const istiodValues = (trustDomain: string, proxyImage: string | undefined) => ({
   // A limit of its own: the namespace's default limit (512Mi) is below istiod's request.
   resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "1", memory: "2Gi" } },
   // The chart writes trustDomain cluster.local unless told: the principals every policy names use this one.
-  meshConfig: { accessLogFile: "/dev/stdout", outboundTrafficPolicy: { mode: "REGISTRY_ONLY" }, trustDomain },
+  meshConfig: {
+    accessLogFile: "/dev/stdout",
+    outboundTrafficPolicy: { mode: "REGISTRY_ONLY" },
+    trustDomain,
+    ...(accessLogCollector ? accessLogMeshConfig(accessLogCollector) : {}),
+  },
 });
 
 /** Istio base (CRDs), CNI (so sidecars need no privileged init container) and istiod, each pinned. */
@@ -74,6 +80,6 @@ export function installIstio(owner: pulumi.ComponentResource, name: string, mesh
   const base = release("base", "base", controlPlane.namespaceName, { defaultRevision: "default" }, [controlPlane]);
   // The CNI node agent needs host access, so it runs in kube-system, which Pod Security leaves privileged.
   const cni = release("cni", "cni", "kube-system", { excludeNamespaces: ["kube-system"] }, [base]);
-  const istiod = release("istiod", "istiod", controlPlane.namespaceName, istiodValues(mesh.trustDomain, install.proxyImage), [cni]);
+  const istiod = release("istiod", "istiod", controlPlane.namespaceName, istiodValues(mesh.trustDomain, install.proxyImage, install.accessLogCollector), [cni]);
   return [controlPlane, base, cni, istiod];
 }

@@ -7,6 +7,7 @@ import { customResource } from "../kubernetes/customResource";
 import type { Endpoint } from "../secrets/externalSecrets";
 import { LABELS, MANAGED_BY, WORKLOAD_ROLES } from "../tenancy/labels";
 import type { EgressTarget } from "../tenancy/networkPolicies";
+import type { AccessLogCollector } from "./accessLogProvider";
 import { installIstio } from "./istioInstall";
 import { allowNothing, allowPeers, denyWithoutToken, egressServiceEntry, jwtAuthentication, strictPeerAuthentication, workloadPrincipal, type JwtSettings } from "./istioObjects";
 
@@ -25,6 +26,8 @@ export interface MeshInstall {
   jwksEndpoint: Endpoint | { namespace: string; ports: number[] };
   /** The sidecar image istiod injects (istio-proxy, istio-validation), pinned by digest; omit to keep the chart's hub and tag. */
   proxyImage?: string;
+  /** The collector every sidecar sends its access log to (components/runtime/meshAccessLogShipping); omit to log to stdout only. */
+  accessLogCollector?: AccessLogCollector;
 }
 
 export interface MeshTeam {

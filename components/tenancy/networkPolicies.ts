@@ -23,6 +23,8 @@ export interface TeamNetworkSettings {
   meshControlPlaneNamespace?: string;
   /** Namespace of the Prometheus that scrapes the sidecars' merged metrics; set with sidecars. */
   monitoringNamespace?: string;
+  /** The collector the sidecars send access logs to (namespace and OTLP port); set when the mesh ships them. */
+  accessLogCollector?: { namespace: string; port: number };
   egress: EgressTarget[];
 }
 
@@ -74,6 +76,14 @@ export function teamNetworkPolicies(settings: TeamNetworkSettings): Record<strin
       podSelector: {},
       policyTypes: ["Ingress"],
       ingress: [{ from: [{ namespaceSelector: byNamespaceName(settings.monitoringNamespace) }], ports: [tcp(MERGED_METRICS_PORT)] }],
+    };
+  }
+  if (settings.accessLogCollector) {
+    // Envoy sends from the pod's address, so the pod's egress policy must let its own proxy's access logs out.
+    policies["allow-access-log-shipping"] = {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ namespaceSelector: byNamespaceName(settings.accessLogCollector.namespace) }], ports: [tcp(settings.accessLogCollector.port)] }],
     };
   }
   for (const target of settings.egress) policies[`allow-egress-${target.name}`] = egressTo(target.cidr, target.ports);

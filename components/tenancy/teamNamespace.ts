@@ -47,6 +47,8 @@ export interface TeamNamespaceArgs {
   meshControlPlaneNamespace?: string;
   /** Namespace of the Prometheus that scrapes the sidecars' merged metrics (port 15020). Default `monitoring`. */
   monitoringNamespace?: string;
+  /** The collector the sidecars ship access logs to (MeshAccessLogShipping), opened for egress. Default none. */
+  accessLogCollector?: { namespace: string; port: number };
   /** Ports open between the team's training pods. Default [29500]. */
   trainingPorts?: number[];
   /** Port serving pods listen on. Default 8080. */
@@ -169,6 +171,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
       meshControlPlaneNamespace: istioInjection ? args.meshControlPlaneNamespace ?? "istio-system" : undefined,
       // Without sidecars there is no merged metrics port to scrape.
       monitoringNamespace: istioInjection ? args.monitoringNamespace ?? "monitoring" : undefined,
+      accessLogCollector: istioInjection ? args.accessLogCollector : undefined,
       egress: args.egress ?? [],
     });
     for (const [policyName, spec] of Object.entries(policies)) {

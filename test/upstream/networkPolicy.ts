@@ -38,3 +38,15 @@ export function allowsEgress(policies: NetworkPolicy[], namespace: string, podLa
     (rule.to === undefined || rule.to.length === 0 || rule.to.some((peer: Record<string, any>) => peerMatches(peer, to)))
     && (rule.ports === undefined || rule.ports.length === 0 || rule.ports.some((port: Record<string, any>) => (port.protocol ?? "TCP") === "TCP" && port.port === to.port))));
 }
+
+/** A connection a pod of `from.namespaceLabels` (with `from.podLabels`) opens to a pod of `namespace`, on a TCP port. */
+export interface Source { namespaceLabels: Labels; podLabels?: Labels; port: number }
+
+/** Whether the NetworkPolicies of `namespace` let its pod with `podLabels` accept the connection (the same additive rules as egress). */
+export function allowsIngress(policies: NetworkPolicy[], namespace: string, podLabels: Labels, from: Source): boolean {
+  const selecting = policies.filter((policy) => policy.namespace === namespace && (policy.spec.policyTypes as string[] | undefined)?.includes("Ingress") && matches(policy.spec.podSelector as Selector, podLabels));
+  if (selecting.length === 0) return true;
+  return selecting.some((policy) => ((policy.spec.ingress ?? []) as Record<string, any>[]).some((rule) =>
+    (rule.from === undefined || rule.from.length === 0 || rule.from.some((peer: Record<string, any>) => peer.namespaceSelector !== undefined && matches(peer.namespaceSelector, from.namespaceLabels) && matches(peer.podSelector, from.podLabels ?? {})))
+    && (rule.ports === undefined || rule.ports.length === 0 || rule.ports.some((port: Record<string, any>) => (port.protocol ?? "TCP") === "TCP" && port.port === from.port))));
+}

@@ -30,6 +30,8 @@ export interface StackInstall {
   enforceLevels: Map<string, string>;
   budgets: Map<string, NamespaceBudget>;
   networkPolicies: NetworkPolicy[];
+  /** Every Service the program creates outside Helm: where a provider or a policy points must exist. */
+  services: { namespace: string; name: string; ports: Values[] }[];
 }
 
 /**
@@ -68,5 +70,6 @@ export async function installOf(stack: string): Promise<StackInstall> {
     })),
     budgets,
     networkPolicies: ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => ({ namespace: policy.metadata.namespace, name: policy.metadata.name, spec: policy.spec })),
+    services: ofType("kubernetes:core/v1:Service").map((service) => ({ namespace: service.metadata.namespace, name: service.metadata.name, ports: service.spec.ports })),
   };
 }

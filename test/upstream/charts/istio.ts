@@ -129,7 +129,33 @@ const ISTIOD_TEMPLATE_READS: TemplateRead[] = [
   { path: "meshConfig.accessLogFile", source: "templates/configmap.yaml merges .Values.meshConfig into the `mesh` ConfigMap key (MeshConfig.accessLogFile)" },
   { path: "meshConfig.outboundTrafficPolicy.mode", source: "templates/configmap.yaml merges .Values.meshConfig into the `mesh` ConfigMap key (MeshConfig.outboundTrafficPolicy)" },
   { path: "meshConfig.trustDomain", source: "templates/configmap.yaml merges .Values.meshConfig over the mesh's trustDomain \"cluster.local\" (MeshConfig.trustDomain)" },
+  { path: "meshConfig.extensionProviders", source: "templates/configmap.yaml merges .Values.meshConfig into the `mesh` ConfigMap key; pkg/config/mesh/mesh.go ApplyMeshConfig adds them to the built-in providers by name" },
+  { path: "meshConfig.defaultProviders.metrics", source: "templates/configmap.yaml merges .Values.meshConfig into the `mesh` ConfigMap key (MeshConfig.defaultProviders.metrics)" },
+  { path: "meshConfig.defaultProviders.accessLogging", source: "templates/configmap.yaml merges .Values.meshConfig into the `mesh` ConfigMap key (MeshConfig.defaultProviders.accessLogging)" },
 ];
+
+/**
+ * The `mesh` key of istiod's ConfigMap, as far as the program relies on it.
+ * FACT (templates/configmap.yaml): the chart's own mesh (trustDomain, rootNamespace, and
+ * defaultProviders.metrics [prometheus]) with `mergeOverwrite` of .Values.meshConfig over it.
+ * FACT (templates/_helpers.tpl "default-prometheus"): the chart writes its defaultProviders only when
+ * .Values.meshConfig.defaultProviders is unset and telemetry.enabled, telemetry.v2.enabled and
+ * telemetry.v2.prometheus.enabled are all true.
+ */
+export function istiodMeshConfig(values: Values): Values {
+  const v = flattened(ISTIOD_VALUES, values, "pilot");
+  const meshValues = isMap(v.meshConfig) ? v.meshConfig : {};
+  const telemetry = (isMap(v.telemetry) ? v.telemetry : {});
+  const v2 = (isMap(telemetry.v2) ? telemetry.v2 : {});
+  const prometheus = !isMap(meshValues.defaultProviders) && telemetry.enabled === true && v2.enabled === true && isMap(v2.prometheus) && v2.prometheus.enabled === true;
+  const global = (isMap(v.global) ? v.global : {});
+  const chartMesh: Values = {
+    trustDomain: "cluster.local",
+    rootNamespace: global.istioNamespace,
+    ...(prometheus ? { defaultProviders: { metrics: ["prometheus"] } } : {}),
+  };
+  return mergeValues(chartMesh, meshValues);
+}
 
 export const istiod: ChartModel = {
   chart: "istiod", version: REF, folder: FOLDER, ref: REF, valuesFile: ISTIOD_VALUES,
