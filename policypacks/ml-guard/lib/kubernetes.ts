@@ -9,13 +9,21 @@ export interface KubernetesType {
   kind: string;
 }
 
-export function parseKubernetesType(type: string): KubernetesType | undefined {
+/** Parsed type tokens: every rule asks for the type of every resource, and a stack has few distinct types. */
+const parsedTypes = new Map<string, Readonly<KubernetesType> | undefined>();
+
+export function parseKubernetesType(type: string): Readonly<KubernetesType> | undefined {
+  if (parsedTypes.has(type)) return parsedTypes.get(type);
   const match = /^kubernetes:([^:]+):([A-Za-z0-9]+)$/.exec(type);
-  if (!match) return undefined;
-  const [groupVersion, kind] = [match[1], match[2]];
-  const slash = groupVersion.lastIndexOf("/");
-  const group = slash < 0 ? "" : groupVersion.slice(0, slash);
-  return { group: group === "core" ? "" : group, version: groupVersion.slice(slash + 1), kind };
+  let parsed: Readonly<KubernetesType> | undefined;
+  if (match) {
+    const [groupVersion, kind] = [match[1], match[2]];
+    const slash = groupVersion.lastIndexOf("/");
+    const group = slash < 0 ? "" : groupVersion.slice(0, slash);
+    parsed = Object.freeze({ group: group === "core" ? "" : group, version: groupVersion.slice(slash + 1), kind });
+  }
+  parsedTypes.set(type, parsed);
+  return parsed;
 }
 
 /** The Pulumi type token of a Kubernetes object given as YAML (apiVersion + kind). */

@@ -40,17 +40,23 @@ export const keepType = <T extends object>(wrapped: T, original: object): T =>
   Object.assign(wrapped, "__pulumiType" in original ? { __pulumiType: (original).__pulumiType } : {});
 
 function wrapResource(policy: ResourceValidationPolicy, validation: ResourceValidation): ResourceValidation {
-  return keepType<ResourceValidation>((args, report) => {
-    const resource = { urn: args.urn, type: args.type, name: args.name, namespace: namespaceOf(args.props) };
-    return validation(args, waivingReport(policy, report, () => resource));
-  }, validation);
+  return keepType<ResourceValidation>((args, report) =>
+    // The resource is described only when a finding is reported: most calls report nothing.
+    validation(args, waivingReport(policy, report, () => ({ urn: args.urn, type: args.type, name: args.name, namespace: namespaceOf(args.props) }))), validation);
 }
 
 function wrapStack(policy: StackValidationPolicy, validation: StackValidation): StackValidation {
   return keepType<StackValidation>((args, report) => {
-    const byUrn = new Map(stackResources(args).map((resource) => [resource.urn, resource]));
-    const stack = [...byUrn.values()].find((resource) => resource.type === "pulumi:pulumi:Stack") ?? { urn: "", type: "pulumi:pulumi:Stack", name: "" };
-    return validation(args, waivingReport(policy, report, (urn) => (urn ? byUrn.get(urn) : undefined) ?? stack));
+    // Indexed on the first finding only: most stack rules report nothing, and the stack is large.
+    let index: { byUrn: Map<string, WaivableResource>; stack: WaivableResource } | undefined;
+    const resourceOf = (urn?: string): WaivableResource => {
+      if (!index) {
+        const byUrn = new Map(stackResources(args).map((resource) => [resource.urn, resource]));
+        index = { byUrn, stack: [...byUrn.values()].find((resource) => resource.type === "pulumi:pulumi:Stack") ?? { urn: "", type: "pulumi:pulumi:Stack", name: "" } };
+      }
+      return (urn ? index.byUrn.get(urn) : undefined) ?? index.stack;
+    };
+    return validation(args, waivingReport(policy, report, resourceOf));
   }, validation);
 }
 
