@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: how the program and the ml-guard pack scale with the number of teams, next to the
- * floors they cannot beat (bare resources under the same mock runtime; a pack with no policies over
- * the same protocol) and a peer (Pulumi's AWSGuard on the AWS resources).
+ * floors they cannot beat (the replay: the program's own resources and inputs registered as plain
+ * values under the same mock runtime; a pack with no policies over the same protocol) and a peer
+ * (Pulumi's AWSGuard on the AWS resources).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -11,6 +12,7 @@ import { Command } from "commander";
 import { PolicyPackSession } from "../analyzer/runPolicies";
 import type { StackContext } from "../analyzer/requests";
 import type { RegisteredResource } from "../plan/runProgram";
+import type { ReplayedResource } from "./worker";
 
 const REPO_ROOT = path.resolve(__dirname, "../..");
 const PACKS = { mlGuard: path.join(REPO_ROOT, "policypacks/ml-guard"), noop: path.join(__dirname, "packs/noop"), awsguard: path.join(__dirname, "packs/awsguard") };
@@ -26,13 +28,16 @@ export interface BenchRow {
   resources: number;
   planMs: number;
   peakRssMb: number;
-  floorMs: number;
-  floorPeakRssMb: number;
-  planToFloor: number;
+  replayMs: number;
+  replayPeakRssMb: number;
+  planToReplay: number;
+  rssToReplay: number;
   perTeamPlanMs: number;
   policyMs: number;
   noopPolicyMs: number;
   policyToNoop: number;
+  /** Plan and check one after the other, as `npm run plan` does. */
+  planAndCheckMs: number;
   awsResources: number;
   mlGuardAwsPolicyMs: number;
   peerPolicyMs: number;
@@ -41,9 +46,9 @@ export interface BenchRow {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));
 
-function runWorker(kind: "program" | "floor", teams: number, floorCount = 0): WorkerResult {
+function runWorker(kind: "program" | "replay", teams: number, replayFile = ""): WorkerResult {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "run.json");
-  const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "worker.ts"), kind, String(teams), out, String(floorCount)], {
+  const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "worker.ts"), kind, String(teams), out, replayFile], {
     cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
   });
   if (result.status !== 0) throw new Error(`bench worker (${kind}, ${teams} teams) failed:\n${result.stderr}`);
@@ -73,26 +78,34 @@ async function benchmark(teamCounts: number[], runs: number, log: (line: string)
       log(`${teams} team(s): program...`);
       const programs = Array.from({ length: runs }, () => runWorker("program", teams));
       const resources = programs[0].resources;
-      log(`${teams} team(s): floor...`);
-      const floors = Array.from({ length: runs }, () => runWorker("floor", teams, resources.length));
+      log(`${teams} team(s): replay floor...`);
+      const replayFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-replay-")), "resources.json");
+      const recorded: ReplayedResource[] = resources.filter((resource) => resource.custom).map(({ type, name, inputs }) => ({ type, name, inputs }));
+      fs.writeFileSync(replayFile, JSON.stringify(recorded));
+      const replays = Array.from({ length: runs }, () => runWorker("replay", teams, replayFile));
+      fs.rmSync(path.dirname(replayFile), { recursive: true, force: true });
       log(`${teams} team(s): policy packs...`);
       const aws = resources.filter((resource) => resource.type.startsWith("aws:"));
       const planMs = median(programs.map((run) => run.ms));
-      const floorMs = median(floors.map((run) => run.ms));
+      const replayMs = median(replays.map((run) => run.ms));
+      const peakRssMb = median(programs.map((run) => run.peakRssMb));
+      const replayPeakRssMb = median(replays.map((run) => run.peakRssMb));
       const policyMs = await timePack(sessions.mlGuard, resources, runs);
       const noopPolicyMs = await timePack(sessions.noop, resources, runs);
       rows.push({
         teams,
         resources: resources.length,
         planMs: round(planMs),
-        peakRssMb: round(median(programs.map((run) => run.peakRssMb))),
-        floorMs: round(floorMs),
-        floorPeakRssMb: round(median(floors.map((run) => run.peakRssMb))),
-        planToFloor: round(planMs / floorMs, 2),
+        peakRssMb: round(peakRssMb),
+        replayMs: round(replayMs),
+        replayPeakRssMb: round(replayPeakRssMb),
+        planToReplay: round(planMs / replayMs, 2),
+        rssToReplay: round(peakRssMb / replayPeakRssMb, 2),
         perTeamPlanMs: round(planMs / teams, 1),
         policyMs: round(policyMs),
         noopPolicyMs: round(noopPolicyMs),
         policyToNoop: round(policyMs / noopPolicyMs, 2),
+        planAndCheckMs: round(planMs + policyMs),
         awsResources: aws.length,
         mlGuardAwsPolicyMs: round(await timePack(sessions.mlGuard, aws, runs)),
         peerPolicyMs: round(await timePack(sessions.awsguard, aws, runs)),
@@ -107,14 +120,24 @@ async function benchmark(teamCounts: number[], runs: number, log: (line: string)
 function table(rows: BenchRow[]): string {
   const columns: [string, (row: BenchRow) => string][] = [
     ["teams", (r) => String(r.teams)], ["resources", (r) => String(r.resources)],
-    ["plan ms", (r) => String(r.planMs)], ["floor ms", (r) => String(r.floorMs)], ["plan/floor", (r) => r.planToFloor.toFixed(2)],
-    ["ms/team", (r) => r.perTeamPlanMs.toFixed(1)], ["RSS MB", (r) => String(r.peakRssMb)], ["floor RSS", (r) => String(r.floorPeakRssMb)],
+    ["plan ms", (r) => String(r.planMs)], ["replay ms", (r) => String(r.replayMs)], ["plan/replay", (r) => r.planToReplay.toFixed(2)],
+    ["ms/team", (r) => r.perTeamPlanMs.toFixed(1)], ["RSS MB", (r) => String(r.peakRssMb)], ["replay RSS", (r) => String(r.replayPeakRssMb)], ["RSS/replay", (r) => r.rssToReplay.toFixed(2)],
     ["ml-guard ms", (r) => String(r.policyMs)], ["no-op ms", (r) => String(r.noopPolicyMs)], ["guard/no-op", (r) => r.policyToNoop.toFixed(2)],
+    ["plan+check ms", (r) => String(r.planAndCheckMs)],
     ["AWS res", (r) => String(r.awsResources)], ["ml-guard AWS ms", (r) => String(r.mlGuardAwsPolicyMs)], ["AWSGuard ms", (r) => String(r.peerPolicyMs)],
   ];
   const cells = [columns.map(([title]) => title), ...rows.map((row) => columns.map(([, value]) => value(row)))];
   const widths = columns.map((_, index) => Math.max(...cells.map((line) => line[index].length)));
   return cells.map((line) => line.map((cell, index) => cell.padStart(widths[index])).join("  ")).join("\n");
+}
+
+/** Per-team plan cost at each team count against the 100-team and 10-team runs (1.00 is linear). */
+function linearity(rows: BenchRow[]): string[] {
+  const at = (teams: number) => rows.find((row) => row.teams === teams)?.perTeamPlanMs;
+  return rows.filter((row) => row.teams > 10).map((row) => {
+    const against = [100, 10].filter((teams) => teams !== row.teams && at(teams) !== undefined).map((teams) => `${(row.perTeamPlanMs / at(teams)!).toFixed(2)}x the ${teams}-team cost`);
+    return `per-team plan cost at ${row.teams} teams: ${row.perTeamPlanMs.toFixed(1)} ms${against.length ? `, ${against.join(", ")}` : ""}`;
+  });
 }
 
 const program = new Command("bench")
@@ -135,6 +158,7 @@ if (teamCounts.some((count) => !Number.isInteger(count) || count < 1) || !(Numbe
 benchmark(teamCounts, Number(options.runs), (line) => console.error(line)).then((rows) => {
   console.log(`\nMachine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   console.log(table(rows));
+  console.log(`\n${linearity(rows).join("\n")}`);
   if (options.json) fs.writeFileSync(options.json, `${JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version }, rows }, null, 2)}\n`);
   process.exit(0);
 }, (error: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * One measured run, in its own process (the SDK's state is global): the platform program for N teams,
- * or the floor (as many bare resources), under the mock runtime. Writes the registered resources and
- * the figures as JSON to the file given.
+ * or its replay floor (the same custom resources with the same inputs, registered as plain values, no
+ * components), under the mock runtime. Writes the registered resources and the figures as JSON to
+ * the file given.
  */
 import * as fs from "node:fs";
 import { withoutStackCapture } from "../plan/stackCapture";
@@ -10,23 +11,39 @@ import { MlPlatform } from "../../platform/mlPlatform";
 import { runUnderMocks } from "../plan/runProgram";
 import { benchmarkConfig } from "./teamsConfig";
 
-/** A resource with nothing to it: what the SDK costs per registration, whatever the program does. */
-class BareResource extends pulumi.CustomResource {
-  constructor(name: string) {
-    super("bench:index:Bare", name, { value: name });
+/** What the replay registers: a program's custom resources as it recorded them. */
+export interface ReplayedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+/** A recorded custom resource, registered again under its own type token. */
+class Replayed extends pulumi.CustomResource {
+  constructor(type: string, name: string, inputs: Record<string, unknown>) {
+    super(type, name, inputs);
   }
 }
 
+/** Registers each recorded resource again, top-level, its inputs as plain values (names made unique without their parents). */
+function replay(recorded: ReplayedResource[]): void {
+  const seen = new Set<string>();
+  recorded.forEach(({ type, name, inputs }, index) => {
+    const unique = seen.has(`${type}::${name}`) ? `${name}-${index}` : name;
+    seen.add(`${type}::${unique}`);
+    new Replayed(type, unique, inputs);
+  });
+}
+
 async function main(): Promise<void> {
-  const [kind, teamsText, outFile, floorCountText] = process.argv.slice(2);
+  const [kind, teamsText, outFile, replayFile] = process.argv.slice(2);
   const teams = Number(teamsText);
   const { raw, parsed } = benchmarkConfig(teams);
   const settings = { project: "secure-ml-platform", stack: "bench", config: raw, mode: "update" as const };
+  const recorded = kind === "replay" ? JSON.parse(fs.readFileSync(replayFile, "utf8")) as ReplayedResource[] : [];
   const started = process.hrtime.bigint();
-  const run = await withoutStackCapture(() => kind === "floor"
-    ? runUnderMocks(settings, () => {
-      for (let index = 0; index < Number(floorCountText); index++) new BareResource(`bare-${index}`);
-    })
+  const run = await withoutStackCapture(() => kind === "replay"
+    ? runUnderMocks(settings, () => replay(recorded))
     : runUnderMocks(settings, () => {
       // The program's own composition, with the config it would have parsed (modules are loaded before the clock starts).
       new MlPlatform("ml-bench", { ...parsed, databasePassword: pulumi.secret(parsed.databasePassword ?? "") });
