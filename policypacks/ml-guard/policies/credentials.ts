@@ -59,11 +59,10 @@ const databaseCredentialsOf = (items: StackResource[]): DatabaseCredential[] =>
     return { databaseRole, path: backend === undefined || name === undefined ? undefined : `${backend}/creds/${name}` };
   });
 
-function tokenLeaseFindings(role: StackResource, items: StackResource[], policies: Map<string, StackVaultPolicy>, server: ServerLeaseDefaults): Finding[] {
+function tokenLeaseFindings(role: StackResource, items: StackResource[], all: DatabaseCredential[], policies: Map<string, StackVaultPolicy>, server: ServerLeaseDefaults): Finding[] {
   const grants = grantsOf(role, policies);
   if (grants.unknownList) return [unverified("tokenPolicies", "the role's policy list")];
   const findings = grants.unknownPolicies.map((name) => unverified("tokenPolicies", `the text of policy ${name}`));
-  const all = databaseCredentialsOf(items);
   // A database role whose path is unknown until apply matters only to a role that reads credentials somewhere.
   const readsCredentials = grants.rules.flat().some((rule) => rule.path.includes("/creds/") && rule.capabilities.includes("read"));
   for (const unknownPath of all.filter((credential) => credential.path === undefined && readsCredentials)) {
@@ -95,7 +94,9 @@ const tokenOutlivesLease: StackValidationPolicy = resourceFindingsRule<ServerCon
   async (items, config) => {
     const policies = await vaultPoliciesOf(items);
     const server = serverDefaults(config);
-    return authRoles(items).map((role) => ({ urn: role.resource.urn, findings: tokenLeaseFindings(role, items, policies, server) }));
+    // The stack's database credentials once, not once per role: both grow with the teams.
+    const credentials = databaseCredentialsOf(items);
+    return authRoles(items).map((role) => ({ urn: role.resource.urn, findings: tokenLeaseFindings(role, items, credentials, policies, server) }));
   },
 );
 
