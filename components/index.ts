@@ -28,5 +28,4 @@ export { ApprovalAttestations, approvalImagePolicy, approvalPredicate, MODEL_APP
 export { RuntimeDetection, FALCO_NAMESPACE, type RuntimeDetectionArgs } from "./runtime/runtimeDetection";
 export { vaultAuditSocket, type SecurityEventSink } from "./runtime/securityEventSink";
 export { MeshAccessLogShipping, accessLogCollector, type MeshAccessLogShippingArgs } from "./runtime/meshAccessLogShipping";
-export { ACCESS_LOG_NAMESPACE } from "./runtime/accessLogCollector";
 export type { AccessLogCollector } from "./mesh/accessLogProvider";

@@ -1,6 +1,6 @@
 import {
   AdmissionPolicies, AuditTrail, EncryptedBucket, ExternalSecrets, kubernetesAuditPolicy, MeshAuth, ModelAlerts, ModelEndpoint,
-  accessLogCollector, ACCESS_LOG_NAMESPACE, MeshAccessLogShipping, RuntimeDetection, SignedImages, TeamAwsRoles, TeamNamespace, teamBucketPrefix, VaultAccess, vaultAuditSocket, type AuditPolicy,
+  accessLogCollector, MeshAccessLogShipping, RuntimeDetection, SignedImages, TeamAwsRoles, TeamNamespace, teamBucketPrefix, VaultAccess, vaultAuditSocket, type AuditPolicy,
 } from "@secure-ml-platform/components";
 import { ApprovalAttestations, findApproval, type ModelApproval } from "@secure-ml-platform/components";
 import * as pulumi from "@pulumi/pulumi";
@@ -88,7 +88,10 @@ export class MlPlatform extends pulumi.ComponentResource {
 
     const k8s = args.kubernetes;
     // The config requires meshAccessLogs whenever a sink and an installed mesh are both set.
-    const shipsAccessLogs = args.securityEvents?.meshAccessLogs !== undefined && args.mesh?.install === true;
+    const accessLogShipping = args.mesh?.install && args.securityEvents?.meshAccessLogs
+      ? { collectorImage: args.securityEvents.meshAccessLogs.collectorImage, sink: args.securityEvents.sink }
+      : undefined;
+    const shippedTo = accessLogShipping ? accessLogCollector : undefined;
     const teamBuckets = pulumi.all([this.datasets.bucketArn, this.datasets.keyArn, this.artifacts.bucketArn, this.artifacts.keyArn])
       .apply(([datasetsArn, datasetsKey, artifactsArn, artifactsKey]) => ({ datasets: { bucketArn: datasetsArn, keyArn: datasetsKey }, artifacts: { bucketArn: artifactsArn, keyArn: artifactsKey } }));
     const namespaces: Record<string, TeamNamespace> = {};
@@ -114,7 +117,7 @@ export class MlPlatform extends pulumi.ComponentResource {
         meshIngressNamespace: k8s.meshIngressNamespace,
         meshControlPlaneNamespace: k8s.meshControlPlaneNamespace,
         monitoringNamespace: k8s.monitoringNamespace,
-        accessLogCollector: shipsAccessLogs ? { namespace: ACCESS_LOG_NAMESPACE, port: accessLogCollector.port } : undefined,
+        accessLogCollector: shippedTo,
         trainingPorts: k8s.trainingPorts,
         servingPort: k8s.servingPort,
         egress: k8s.egress,
@@ -197,12 +200,11 @@ export class MlPlatform extends pulumi.ComponentResource {
 
     if (args.mesh) {
       const meshConfig = args.mesh;
-      if (shipsAccessLogs && args.securityEvents?.meshAccessLogs) {
+      if (accessLogShipping) {
         new MeshAccessLogShipping(`${name}-access-logs`, {
+          ...accessLogShipping,
           environment: args.environment,
           podSecurityVersion: k8s.podSecurityVersion,
-          collectorImage: args.securityEvents.meshAccessLogs.collectorImage,
-          sink: args.securityEvents.sink,
           ingressNamespace: k8s.meshIngressNamespace,
         }, parent);
       }
@@ -210,7 +212,7 @@ export class MlPlatform extends pulumi.ComponentResource {
         // The config schema requires the API server and JWKS endpoints whenever mesh.install is set.
         install: meshConfig.install && k8s.apiServer && meshConfig.jwksEndpoint
           ? { istioVersion: meshConfig.istioVersion, environment: args.environment, podSecurityVersion: k8s.podSecurityVersion, apiServer: k8s.apiServer, jwksEndpoint: meshConfig.jwksEndpoint, proxyImage: meshConfig.proxyImage,
-            accessLogCollector: shipsAccessLogs ? accessLogCollector : undefined }
+            accessLogCollector: shippedTo }
           : undefined,
         rootNamespace: meshConfig.namespace,
         trustDomain: meshConfig.trustDomain,

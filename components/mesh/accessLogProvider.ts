@@ -4,6 +4,8 @@ import { JWT_PAYLOAD_METADATA } from "./rateLimit";
 export const SIEM_ACCESS_LOG_PROVIDER = "siem-access-log";
 
 export interface AccessLogCollector {
+  /** The collector's namespace, which sending pods' NetworkPolicies open egress to. */
+  namespace: string;
   /** The collector's Service host, `<name>.<namespace>.svc.cluster.local`. */
   host: string;
   /** Its OTLP/gRPC port. */

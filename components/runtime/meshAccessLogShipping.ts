@@ -26,7 +26,7 @@ const MESHED_NAMESPACES = { matchLabels: { "istio-injection": "enabled" } };
 const MEMORY_LIMIT = "512Mi";
 
 /** The collector's Service, as Envoy's access-log cluster names it. */
-export const accessLogCollector: AccessLogCollector = { host: `${COLLECTOR_NAME}.${ACCESS_LOG_NAMESPACE}.svc.cluster.local`, port: OTLP_GRPC_PORT };
+export const accessLogCollector: AccessLogCollector = { namespace: ACCESS_LOG_NAMESPACE, host: `${COLLECTOR_NAME}.${ACCESS_LOG_NAMESPACE}.svc.cluster.local`, port: OTLP_GRPC_PORT };
 
 /** The collector namespace's openings: OTLP from meshed namespaces and the ingress gateway's, and out to the sink. */
 function collectorNetworkPolicies(args: MeshAccessLogShippingArgs): Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> {
