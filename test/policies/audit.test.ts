@@ -56,3 +56,15 @@ describe("serving-missing-model-sha256", () => {
     expect(validateResource("serving-missing-model-sha256", trainingType, trainingProps)).toEqual([]);
   });
 });
+
+describe("cloudtrail-missing-s3-data-events: what makes a selector record object access", () => {
+  const bucket: FakeResource = { type: BUCKET, name: "data", props: { bucket: "datasets-abc", arn: "arn:aws:s3:::datasets-abc", tags: { "mlops.io/bucket-role": "datasets" } } };
+  const trailWith = (fieldSelectors: Record<string, unknown>[]): FakeResource => ({ type: TRAIL, name: "trail", props: { advancedEventSelectors: [{ fieldSelectors }] } });
+  const OBJECTS = { field: "resources.type", equals: ["AWS::S3::Object"] };
+
+  it("needs both the Data category and the S3 object type in the same selector", () => {
+    expect(validateStack("cloudtrail-missing-s3-data-events", [bucket, trailWith([{ field: "eventCategory", equals: ["Management"] }, OBJECTS])])).toHaveLength(1);
+    expect(validateStack("cloudtrail-missing-s3-data-events", [bucket, trailWith([{ field: "eventCategory", equals: ["Data"] }, { field: "resources.type", equals: ["AWS::Lambda::Function"] }])])).toHaveLength(1);
+    expect(validateStack("cloudtrail-missing-s3-data-events", [bucket, trailWith([{ field: "eventCategory", equals: ["Data"] }, OBJECTS])])).toEqual([]);
+  });
+});

@@ -123,3 +123,24 @@ describe("pod-disallow-rotating-secret-env", () => {
     expect(await check(resources)).toEqual([["advisory", DEPLOYMENT_URN, expected]]);
   });
 });
+
+describe("pod-disallow-rotating-secret-env: where nothing rotates, and names not yet known", () => {
+  const unknownImage = (): FakeResource => workload(podWith({ image: UNKNOWN }));
+
+  it("asks nothing of a stack where no Secret rotates, even about parts unknown until apply", async () => {
+    expect(await check([unknownImage()])).toEqual([]);
+    expect(await check([externalSecret(GENERATED, { name: "mlflow-db-credentials", namespace: "nlp" }), unknownImage()])).toEqual([]);
+  });
+
+  it("still checks a namespace with a rotating Secret when another namespace has one too", async () => {
+    const elsewhere = { ...externalSecret(GENERATED, { name: "mlflow-db-credentials", namespace: "nlp" }), name: "nlp-db" };
+    expect((await check([elsewhere, externalSecret(GENERATED), workload(podWith({ env: [fromEnv] }))])).map(([level]) => level)).toEqual(["policy"]);
+  });
+
+  it("does not call a Secret rotating when the namespaces of both sides are unknown: it asks", async () => {
+    const unplaced = externalSecret(GENERATED, { name: "mlflow-db-credentials", namespace: UNKNOWN });
+    expect(await check([unplaced, workload(podWith({ env: [fromEnv] }), UNKNOWN)])).toEqual([[
+      "advisory", DEPLOYMENT_URN, `${CONTAINER}.env[0].valueFrom.secretKeyRef: the target Secret of ExternalSecret mlflow-db, which may be mlflow-db-credentials, ${LATER}`,
+    ]]);
+  });
+});

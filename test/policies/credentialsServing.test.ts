@@ -220,3 +220,55 @@ describe("serving-identity-disallow-artifact-writes: Vault", () => {
     ]);
   });
 });
+
+describe("serving-identity-disallow-artifact-writes: which Vault roles serve", () => {
+  const kv = (path = "ml-dev-kv"): FakeResource => ({ type: VAULT_MOUNT, name: path, props: { path, type: "kv", options: { version: "2" } } });
+  const vaultRole = (name: string, accounts: string[], policyName = "dev-vision-shared"): FakeResource => ({
+    type: VAULT_ROLE, name, props: { backend: "kubernetes", roleName: name, boundServiceAccountNames: accounts, boundServiceAccountNamespaces: ["vision"], tokenPolicies: [policyName], tokenNoDefaultPolicy: true },
+  });
+  const vaultPolicy = (text: unknown): FakeResource => ({ type: VAULT_POLICY, name: "shared-policy", props: { name: "dev-vision-shared", policy: text } });
+  const account = (name: string, labels: Record<string, string> = {}): FakeResource => ({ type: SERVICE_ACCOUNT, name: `${name}-sa`, props: { metadata: { name, namespace: "vision", labels } } });
+  const UPDATE = 'path "ml-dev-kv/data/teams/vision" {\n  capabilities = ["update"]\n}\n';
+  const levels = async (resources: FakeResource[]) => (await check(resources)).map(([level]) => level);
+
+  it("counts a role bound to every account, to a serving account among others, or to a serving-labelled account by its own name", async () => {
+    expect(await levels([kv(), vaultRole("any", ["*"]), vaultPolicy(UPDATE)])).toEqual(["policy"]);
+    expect(await levels([kv(), vaultRole("mixed", ["training", "serving"]), vaultPolicy(UPDATE)])).toEqual(["policy"]);
+    expect(await levels([kv(), account("model-api", { "mlops.io/role": "serving" }), vaultRole("api", ["model-api"]), vaultPolicy(UPDATE)])).toEqual(["policy"]);
+  });
+
+  it("does not count a role bound to an account of the stack that does not serve, or a mount that is not KV", async () => {
+    expect(await check([kv(), account("training"), account("model-api", { "mlops.io/role": "serving" }), vaultRole("training", ["training"]), vaultPolicy(UPDATE)])).toEqual([]);
+    const database: FakeResource = { type: VAULT_MOUNT, name: "database", props: { path: "ml-dev-database", type: "database" } };
+    expect(await check([database, vaultRole("serving", ["serving"]), vaultPolicy('path "ml-dev-database/*" {\n  capabilities = ["update"]\n}\n')])).toEqual([]);
+    // A role naming a policy the stack does not hold has nothing here to check.
+    expect(await check([kv(), vaultRole("serving", ["serving"], "elsewhere")])).toEqual([]);
+  });
+
+  it("names every serving role of a shared policy and every KV mount a path reaches", async () => {
+    const roles = "Vault role a (auth/kubernetes), Vault role b (auth/kubernetes)";
+    expect(await check([kv(), kv("ml-dev-kv-legacy"), vaultRole("a", ["serving"]), vaultRole("b", ["serving"]), vaultPolicy('path "ml-dev-kv*" {\n  capabilities = ["delete"]\n}\n')])).toEqual([
+      ["policy", urn(VAULT_POLICY, "shared-policy"), `policy: path "ml-dev-kv*": grants delete in the KV mount ml-dev-kv, ml-dev-kv-legacy to the serving identity of ${roles}: serving pods could change the secrets other workloads read; grant read only`],
+    ]);
+    expect(await check([kv(), vaultRole("a", ["serving"]), vaultRole("b", ["serving"]), vaultPolicy(UNKNOWN)])).toEqual([
+      ["advisory", urn(VAULT_POLICY, "shared-policy"), `policy: the policy text of the serving identity of ${roles} ${LATER}`],
+    ]);
+  });
+});
+
+describe("serving-identity-disallow-artifact-writes: what a role that writes nothing needs", () => {
+  it("looks no further than the documents of a role that writes no objects", async () => {
+    expect(await check([...buckets, role("serving", UNKNOWN), rolePolicy("serving", [READ])])).toEqual([]);
+  });
+
+  it("gives no advice for writes that reach only buckets known to hold something else, and names NotResource and every resource otherwise", async () => {
+    expect(await check([...buckets, role("serving", trustFor("serving")), rolePolicy("serving", [allow("s3:PutObject", `arn:aws:s3:::${DATASETS}/*`)])])).toEqual([]);
+    const advice = (resource: string) => `policy.Statement[0]: allows ${SERVING} to write S3 objects (${resource}) and no model-artifacts bucket of this stack can be told apart from them; if they hold models, grant serving s3:GetObject only`;
+    expect(await check([role("serving", trustFor("serving")), rolePolicy("serving", [allow("s3:PutObject", ["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"])])])).toEqual([
+      ["advisory", urn(ROLE_POLICY, "serving-data"), advice("arn:aws:s3:::a/*, arn:aws:s3:::b/*")],
+    ]);
+    expect(await check([role("serving", trustFor("serving")), rolePolicy("serving", [{ Effect: "Allow", Action: "s3:PutObject", NotResource: "arn:aws:s3:::a/*" }])])).toEqual([
+      ["advisory", urn(ROLE_POLICY, "serving-data"), advice("NotResource")],
+    ]);
+  });
+});

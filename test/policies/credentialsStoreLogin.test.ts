@@ -144,3 +144,28 @@ describe("eso-store-vault-role-missing-token-lookup", () => {
     expect(await check([store({ tokenSecretRef: { name: "t", key: "token" } })])).toEqual([]);
   });
 });
+
+describe("eso-store-vault-role-missing-token-lookup: jwt logins and roles sharing a mount", () => {
+  const JWT_PATH = "spec.provider.vault.auth.jwt.role";
+  const JWT_TEXT = "Vault role dev-vision-secrets-sync (auth/jwt) drops the default policy (tokenNoDefaultPolicy) and none of its policies grants read on auth/token/lookup-self (nor update on auth/token/revoke-self)";
+  const jwtRole = role({ backend: "jwt" }, JWT_ROLE);
+  const jwtLogin = (login: Record<string, unknown>) => ({ jwt: { path: "jwt", role: "dev-vision-secrets-sync", ...login } });
+
+  it("only advises on a ClusterSecretStore whose jwt login is referent (a token or Secret of each referring namespace)", async () => {
+    const referent = [
+      jwtLogin({ kubernetesServiceAccountToken: { serviceAccountRef: { name: "secrets-sync" } } }),
+      jwtLogin({ secretRef: { name: "jwt", key: "token" } }),
+    ];
+    for (const auth of referent) {
+      expect((await check([store(auth, "ClusterSecretStore"), jwtRole, policy(KV_READ)])).map(([level]) => level)).toEqual(["advisory"]);
+    }
+    const fixed = jwtLogin({ kubernetesServiceAccountToken: { serviceAccountRef: { name: "secrets-sync", namespace: "eso" } } });
+    expect(await check([store(fixed, "ClusterSecretStore"), jwtRole, policy(KV_READ)])).toEqual([["policy", `${JWT_PATH}: ${JWT_TEXT}: ${NEVER_READY}`]]);
+  });
+
+  it("judges the role the store names, not another role of the same mount", async () => {
+    const other = { ...role({ roleName: "dev-vision-other", tokenPolicies: ["dev-vision-other"] }), name: "other-role" };
+    const otherPolicy = { ...policy(KV_READ), name: "other-policy", props: { name: "dev-vision-other", policy: KV_READ } };
+    expect(await check([store(), other, otherPolicy, role(), policy(KV_READ + LOOKUP + REVOKE)])).toEqual([]);
+  });
+});

@@ -130,3 +130,27 @@ describe("vault-auth-role-ttl-below-lease", () => {
     expect(await check(stack(change))).toEqual([["advisory", ROLE_URN, expected]]);
   });
 });
+
+describe("vault-auth-role-ttl-below-lease: the server's limits and what a role reads", () => {
+  const KV_READ = readPolicy("ml-dev-kv/data/teams/vision");
+
+  it("caps lifetimes with the configured server max_lease_ttl when no mount sets one", async () => {
+    const uncapped = stack({ tune: {}, role: { tokenTtl: 3600, tokenMaxTtl: 0 }, databaseMount: { defaultLeaseTtlSeconds: 0, maxLeaseTtlSeconds: 0 }, databaseRole: { defaultTtl: 7200, maxTtl: 0 } });
+    // Both capped at 3600 s by the server: the token lives as long as the lease.
+    expect(await check(uncapped, { vaultMaxLeaseTtlSeconds: 3600 })).toEqual([]);
+    expect((await check(uncapped)).map(([level]) => level)).toEqual(["policy"]);
+  });
+
+  it("asks about a database role whose path is unknown only when the role reads credentials somewhere", async () => {
+    const unknownName = { databaseRole: { name: UNKNOWN } };
+    const unverified = [["advisory", ROLE_URN, `tokenPolicies: the path of database role database-role ${LATER}`]];
+    expect(await check(stack({ ...unknownName, policy: readPolicy("other-database/creds/someone") }))).toEqual(unverified);
+    expect(await check(stack({ ...unknownName, policy: KV_READ + readPolicy("other-database/creds/someone") }))).toEqual(unverified);
+    expect(await check(stack({ ...unknownName, policy: KV_READ }))).toEqual([]);
+    expect(await check(stack({ ...unknownName, policy: `path "${CREDS}" {\n  capabilities = ["list"]\n}\n` }))).toEqual([]);
+  });
+
+  it("does not ask about the token of a role that reads no database credentials", async () => {
+    expect(await check(stack({ role: { tokenTtl: UNKNOWN }, policy: KV_READ }))).toEqual([]);
+  });
+});

@@ -52,9 +52,11 @@ describe("serving-missing-model-labels and serving-missing-model-sha256", () => 
   });
 
   it("report, not pass, a workload whose ServiceAccount is unknown until apply", () => {
-    const reported = validateResource("serving-missing-model-labels", DEPLOYMENT, deployment({ account: UNKNOWN }));
-    expect(enforced(reported)).toEqual([]);
-    expect(messages(advisories(reported))).toEqual([expect.stringContaining("spec.template.spec.serviceAccountName: whether the workload serves a model")]);
+    for (const rule of ["serving-missing-model-labels", "serving-missing-model-sha256"]) {
+      const reported = validateResource(rule, DEPLOYMENT, deployment({ account: UNKNOWN }));
+      expect(enforced(reported)).toEqual([]);
+      expect(messages(advisories(reported))).toEqual([expect.stringContaining("spec.template.spec.serviceAccountName: whether the workload serves a model (its role label or ServiceAccount)")]);
+    }
   });
 
   it("offer the stricter form: every Deployment outside the exempt namespaces carries the labels", () => {
