@@ -53,7 +53,35 @@ describe("kserve-storage-initializer-missing-istio-uid", () => {
     expect(check(isvc({ [UID]: "1337" }, { ...compliantPodSpec(), model: model(UNKNOWN) }))).toEqual([]);
   });
 
+  it.each([["y"], ["yes"], ["TRUE"], ["On"], [""]])("still requires the UID when sidecar.istio.io/inject is %j (Istio injects for y, yes, true, on in any case)", (value) => {
+    expect(check(isvc({ "sidecar.istio.io/inject": value }))).toEqual([missing("s3://artifacts/teams/vision/fraud/3/")]);
+  });
+
+  it("takes the sidecar as off from the pod label or the component's annotation too", () => {
+    expect(check({ ...isvc({}), metadata: { name: "fraud", namespace: "vision", labels: { ...servingLabels, "sidecar.istio.io/inject": "no" }, annotations: {} } })).toEqual([]);
+    expect(check(isvc({}, { ...compliantPodSpec(), annotations: { "sidecar.istio.io/inject": "disabled" }, model: model("s3://a/b/") }))).toEqual([]);
+  });
+
+  it("names the component's annotation when the UID is set there, and a storage spec as the model", () => {
+    expect(check(isvc({}, { ...compliantPodSpec(), annotations: { [UID]: "0" }, model: model("s3://a/b/") }))).toEqual([
+      'policy: spec.predictor.annotations["serving.kserve.io/storage-initializer-uid"]: runs the storage-initializer as UID "0"; only the sidecar\'s UID 1337 bypasses the redirect to the sidecar',
+    ]);
+    const fromStorageSpec = { ...compliantContainer("kserve-container"), modelFormat: { name: "sklearn" }, storage: { key: "localMinIO", path: "models/fraud" } };
+    expect(check(isvc({}, { ...compliantPodSpec(), model: fromStorageSpec }))).toEqual([missing("the model")]);
+  });
+
+  it("reads STORAGE_URI from the component's containers only, and no other variable", () => {
+    const initWithUri = { ...compliantContainer("fetch"), env: [{ name: "STORAGE_URI", value: "s3://a/m/" }] };
+    expect(check(isvc({}, { ...compliantPodSpec(), initContainers: [initWithUri], containers: [{ ...compliantContainer("kserve-container"), env: [{ name: "MODEL_URI", value: "s3://a/m/" }] }] }))).toEqual([]);
+  });
+
+  it("an unknown set of annotations is advisory until apply", () => {
+    expect(check(isvc(UNKNOWN))).toEqual([`advisory: metadata.annotations: the annotations ${UNKNOWN_TAIL}`]);
+  });
+
   it("ignores other workloads and exempt namespaces", () => {
+    const deploymentWithUri = { ...compliantPodSpec(), containers: [{ ...compliantContainer("server"), env: [{ name: "STORAGE_URI", value: "s3://a/m/" }] }] };
+    expect(validateResource(RULE, "kubernetes:apps/v1:Deployment", { metadata: { namespace: "vision" }, spec: { template: { metadata: {}, spec: deploymentWithUri } } })).toEqual([]);
     expect(validateResource(RULE, "kubernetes:apps/v1:Deployment", { metadata: { namespace: "vision" }, spec: { template: { metadata: {}, spec: compliantPodSpec() } } })).toEqual([]);
     expect(validateResource(RULE, ISVC, { ...isvc({}), metadata: { name: "x", namespace: "kube-system" } })).toEqual([]);
   });
@@ -90,6 +118,11 @@ describe("kserve-storage-container-require-restricted", () => {
     ["seccomp off", { ...RESTRICTED, seccompProfile: { type: "Unconfined" } }, "seccompProfile.type"],
   ])("refuses %s", (_case, securityContext, field) => {
     expect(check(storageContainer(securityContext))).toEqual([expect.stringContaining(`${at(field)}: `)]);
+  });
+
+  it("names an unnamed storage container as KServe does, storage-initializer", () => {
+    const unnamed = { metadata: { name: "default" }, spec: { container: { image: "kserve/storage-initializer:v0.20.0", securityContext: { ...RESTRICTED, privileged: true } } } };
+    expect(check(unnamed)).toEqual([expect.stringContaining('initContainer "storage-initializer"')]);
   });
 
   it("an unknown container is advisory until apply", () => {

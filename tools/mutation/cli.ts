@@ -1,7 +1,8 @@
 /**
  * `npm run mutation:rules [-- file.ts ...]`: Stryker over each ml-guard rule file against its own
  * tests (ruleTests.ts), one incremental run per file, then the score of `policies/` from every
- * file's last report. `--summary` prints the score from the reports already written.
+ * file's last report. `--summary` prints the score from the reports already written; `--force`
+ * re-tests every mutant (Stryker's incremental mode keeps a result when a covering test file is dropped).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -15,9 +16,9 @@ const reportOf = (file: string) => path.join(REPORTS, "rules", `${file}.json`);
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-function mutate(file: string, tests: string[]): boolean {
+function mutate(file: string, tests: string[], force: boolean): boolean {
   console.error(`\n== ${file}: against ${tests.join(", ")}`);
-  const run = spawnSync("npx", ["stryker", "run", "--mutate", `${RULES_DIR}/${file}`, "--incrementalFile", path.join(REPORTS, "rules", `${file}.incremental.json`)], {
+  const run = spawnSync("npx", ["stryker", "run", "--mutate", `${RULES_DIR}/${file}`, "--incrementalFile", path.join(REPORTS, "rules", `${file}.incremental.json`), ...(force ? ["--force"] : [])], {
     cwd: REPO_ROOT, stdio: "inherit", env: { ...process.env, MUTATION_TESTS: JSON.stringify(tests.map((test) => `${escapeRegExp(test)}$`)) },
   });
   if (run.status !== 0) return false;
@@ -42,7 +43,7 @@ function main(args: string[]): number {
       console.error(`error: no rule test names a rule of ${untested.join(", ")}`);
       return 2;
     }
-    const failed = targets.filter(({ file, tests }) => !mutate(file, tests)).map(({ file }) => file);
+    const failed = targets.filter(({ file, tests }) => !mutate(file, tests, args.includes("--force"))).map(({ file }) => file);
     if (failed.length) {
       console.error(`error: Stryker failed for ${failed.join(", ")}`);
       return 1;
