@@ -1,5 +1,5 @@
 import { S3, isOneOf } from "./aws";
-import { dependsOnThrough, type StackResource } from "./stack";
+import { dependsOnThrough, selection, type StackResource } from "./stack";
 import { asString } from "./values";
 
 /** The bucket's name when known (given, or auto-named once planned). */
@@ -18,7 +18,15 @@ export function configures(child: StackResource, bucket: StackResource, property
 
 export const buckets = (items: StackResource[]) => items.filter((item) => isOneOf(item.resource.type, S3.bucket));
 
+/** One selection per list of types (the S3 constants): every bucket looks up its children among them. */
+const ofTypeLists = new Map<readonly string[], (items: StackResource[]) => StackResource[]>();
+
 export function childrenOf(items: StackResource[], bucket: StackResource, types: readonly string[], property = "bucket"): StackResource[] {
-  return items.filter((item) => isOneOf(item.resource.type, types) && configures(item, bucket, property));
+  let candidates = ofTypeLists.get(types);
+  if (candidates === undefined) {
+    candidates = selection((item) => isOneOf(item.resource.type, types));
+    ofTypeLists.set(types, candidates);
+  }
+  return candidates(items).filter((item) => configures(item, bucket, property));
 }
 

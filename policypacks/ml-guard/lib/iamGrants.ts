@@ -1,4 +1,5 @@
 import { statementsOf, type Statement } from "./iamPolicy";
+import { memoizedByText } from "./memo";
 import { asRecord, asText } from "./values";
 
 /**
@@ -32,14 +33,14 @@ export function grantStatementsOf(document: Record<string, unknown>): GrantState
 const escape = (text: string) => text.replace(/[.+^${}()|[\]\\/]/g, "\\$&");
 const withoutVariables = (pattern: string) => pattern.replace(/\$\{[^}]*\}/g, "*");
 
-function globRegExp(pattern: string, flags = ""): RegExp {
-  const source = withoutVariables(pattern).split("").map((character) => (character === "*" ? ".*" : character === "?" ? "." : escape(character))).join("");
-  return new RegExp(`^${source}$`, flags);
-}
+const globSource = (pattern: string) => `^${withoutVariables(pattern).split("").map((character) => (character === "*" ? ".*" : character === "?" ? "." : escape(character))).join("")}$`;
+/** Compiled once per pattern: the same few actions and ARNs recur in every role of a stack. */
+const actionRegExp = memoizedByText((pattern) => new RegExp(globSource(pattern), "i"));
+const valueRegExp = memoizedByText((pattern) => new RegExp(globSource(pattern)));
 
-export const actionMatches = (pattern: string, action: string) => globRegExp(pattern, "i").test(action);
+export const actionMatches = (pattern: string, action: string) => actionRegExp(pattern).test(action);
 /** Whether a case-sensitive IAM pattern (a resource, a StringLike condition value) matches `value`. */
-export const valueMatches = (pattern: string, value: string) => globRegExp(pattern).test(value);
+export const valueMatches = (pattern: string, value: string) => valueRegExp(pattern).test(value);
 
 /** Whether the statement's Action (or NotAction) covers `action`. */
 export const coversAction = (statement: GrantStatement, action: string) =>

@@ -1,4 +1,5 @@
 import * as crd from "./crdPodTemplates";
+import { memoizedByText } from "./memo";
 import { containerView, podView, templateView } from "./podViews";
 import { asArray, asRecord, asString, isRecord, isUnknown } from "./values";
 
@@ -9,22 +10,15 @@ export interface KubernetesType {
   kind: string;
 }
 
-/** Parsed type tokens: every rule asks for the type of every resource, and a stack has few distinct types. */
-const parsedTypes = new Map<string, Readonly<KubernetesType> | undefined>();
-
-export function parseKubernetesType(type: string): Readonly<KubernetesType> | undefined {
-  if (parsedTypes.has(type)) return parsedTypes.get(type);
+/** Parsed once per type token: every rule asks for the type of every resource, and a stack has few distinct types. */
+export const parseKubernetesType = memoizedByText((type): Readonly<KubernetesType> | undefined => {
   const match = /^kubernetes:([^:]+):([A-Za-z0-9]+)$/.exec(type);
-  let parsed: Readonly<KubernetesType> | undefined;
-  if (match) {
-    const [groupVersion, kind] = [match[1], match[2]];
-    const slash = groupVersion.lastIndexOf("/");
-    const group = slash < 0 ? "" : groupVersion.slice(0, slash);
-    parsed = Object.freeze({ group: group === "core" ? "" : group, version: groupVersion.slice(slash + 1), kind });
-  }
-  parsedTypes.set(type, parsed);
-  return parsed;
-}
+  if (!match) return undefined;
+  const [groupVersion, kind] = [match[1], match[2]];
+  const slash = groupVersion.lastIndexOf("/");
+  const group = slash < 0 ? "" : groupVersion.slice(0, slash);
+  return Object.freeze({ group: group === "core" ? "" : group, version: groupVersion.slice(slash + 1), kind });
+});
 
 /** The Pulumi type token of a Kubernetes object given as YAML (apiVersion + kind). */
 export function kubernetesTypeToken(apiVersion: string, kind: string): string {

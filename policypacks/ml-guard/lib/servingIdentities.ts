@@ -2,7 +2,7 @@ import { conditionValues, coversAction, grantStatementsOf, matchesSomeWithPrefix
 import { isKind } from "./kubernetes";
 import { refersTo } from "./references";
 import { DEFAULT_SERVING_SERVICE_ACCOUNT, SERVING_ROLE_LABEL } from "./servingWorkloads";
-import { namespaceName, objectName, type StackResource } from "./stack";
+import { namespaceName, objectName, ofTypes, selection, type StackResource } from "./stack";
 import { asArray, asRecord, asString, isUnknown, parseJsonDocument } from "./values";
 
 /**
@@ -22,8 +22,13 @@ const ADMITTING_OPERATORS = /^(forallvalues:|foranyvalue:)?(stringequals|stringe
 
 const isServiceAccount = (item: StackResource) => isKind(item.resource.type, "", "ServiceAccount");
 
-export const isServingServiceAccount = (item: StackResource) =>
+const isServingServiceAccount = (item: StackResource) =>
   isServiceAccount(item) && (objectName(item) === SERVING || asRecord(asRecord(item.props.metadata).labels)[SERVING_ROLE_LABEL] === SERVING);
+
+export const servingServiceAccounts = selection(isServingServiceAccount);
+const podIdentityAssociations = ofTypes(POD_IDENTITY_ASSOCIATION);
+const managedPolicies = ofTypes("aws:iam/policy:Policy");
+const rolePolicies = ofTypes("aws:iam/rolePolicy:RolePolicy");
 
 /** Why `role` is a serving identity; `unknown` names what hides the answer until apply. */
 export interface ServingEvidence {
@@ -60,13 +65,13 @@ function trustEvidence(statement: GrantStatement, servingSubjects: string[]): Se
 }
 
 export function servingEvidence(role: StackResource, items: StackResource[]): ServingEvidence {
-  const servingAccounts = items.filter(isServingServiceAccount);
+  const servingAccounts = servingServiceAccounts(items);
   const annotated = servingAccounts.find((account) => {
     const annotation = asRecord(asRecord(account.props.metadata).annotations)[IRSA_ANNOTATION];
     return annotation !== undefined && refersTo(account, "metadata", annotation, role, [role.props.arn]);
   });
   if (annotated) return { why: `service account ${namespaceName(annotated) ?? "default"}/${objectName(annotated)} is annotated with it (IRSA)` };
-  const associated = items.find((item) => item.resource.type === POD_IDENTITY_ASSOCIATION &&
+  const associated = podIdentityAssociations(items).find((item) =>
     (item.props.serviceAccount === SERVING || servingAccounts.some((account) => objectName(account) === item.props.serviceAccount && namespaceName(account) === item.props.namespace)) &&
     refersTo(item, "roleArn", item.props.roleArn, role, [role.props.arn]));
   if (associated) return { why: `EKS Pod Identity association ${associated.resource.name} gives it to ${String(associated.props.namespace)}/${String(associated.props.serviceAccount)}` };
@@ -114,11 +119,11 @@ function managedDocument(holder: StackResource, path: string, arn: unknown): Per
 
 /** The documents of a policy ARN an attachment names: a policy of this stack, or a known AWS-managed one. */
 function attachedDocuments(items: StackResource[], attachment: StackResource): PermissionDocument[] {
-  const policy = items.find((item) => item.resource.type === "aws:iam/policy:Policy" && refersTo(attachment, "policyArn", attachment.props.policyArn, item, [item.props.arn]));
+  const policy = managedPolicies(items).find((item) => refersTo(attachment, "policyArn", attachment.props.policyArn, item, [item.props.arn]));
   return policy ? documentAt(policy, "policy", policy.props.policy) : managedDocument(attachment, "policyArn", attachment.props.policyArn);
 }
 
-const ROLE_ATTACHMENTS = ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment"];
+const roleAttachments = ofTypes("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment");
 
 export function permissionDocumentsOf(role: StackResource, items: StackResource[]): PermissionDocument[] {
   const roleNames = [role.props.name, role.props.id];
@@ -129,7 +134,7 @@ export function permissionDocumentsOf(role: StackResource, items: StackResource[
   return [
     ...asArray(role.props.inlinePolicies).flatMap((inline, index) => documentAt(role, `inlinePolicies[${index}].policy`, asRecord(inline).policy)),
     ...asArray(role.props.managedPolicyArns).flatMap((arn, index) => managedDocument(role, `managedPolicyArns[${index}]`, arn)),
-    ...items.filter((item) => item.resource.type === "aws:iam/rolePolicy:RolePolicy" && attachedTo(item)).flatMap((item) => documentAt(item, "policy", item.props.policy)),
-    ...items.filter((item) => ROLE_ATTACHMENTS.includes(item.resource.type) && attachedTo(item)).flatMap((item) => attachedDocuments(items, item)),
+    ...rolePolicies(items).filter(attachedTo).flatMap((item) => documentAt(item, "policy", item.props.policy)),
+    ...roleAttachments(items).filter(attachedTo).flatMap((item) => attachedDocuments(items, item)),
   ];
 }

@@ -11,6 +11,26 @@ export interface StackResource {
 export const withRawProps = (resources: PolicyResource[]): StackResource[] =>
   resources.map((resource) => ({ resource, props: rawProps(resource.props) }));
 
+/**
+ * The items a predicate selects, filtered once per stack (each rule's `items` array) however many
+ * subjects look them up: a rule that checks each role against the stack's policies would otherwise
+ * scan the whole stack once per role, which grows with the square of the teams.
+ */
+export function selection(predicate: (item: StackResource) => boolean): (items: StackResource[]) => StackResource[] {
+  const selected = new WeakMap<StackResource[], StackResource[]>();
+  return (items) => {
+    let found = selected.get(items);
+    if (found === undefined) {
+      found = items.filter(predicate);
+      selected.set(items, found);
+    }
+    return found;
+  };
+}
+
+/** The items of one of the given Pulumi types, in stack order. */
+export const ofTypes = (...types: string[]) => selection((item) => types.includes(item.resource.type));
+
 /** Whether `resource`'s input `property` was computed from `target`'s outputs (e.g. a bucket id). */
 export function dependsOnThrough(resource: PolicyResource, property: string, target: PolicyResource): boolean {
   return (resource.propertyDependencies[property] ?? []).some((dependency) => dependency.urn === target.urn);

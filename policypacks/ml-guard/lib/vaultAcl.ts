@@ -68,7 +68,7 @@ function comparePriority(a: string, b: string): number {
 }
 
 /** The capabilities a token holding these policies (each a list of path rules) has on `path`. */
-export function capabilitiesOn(policies: VaultPathRule[][], path: string): Set<string> {
+export function capabilitiesOn(policies: (readonly VaultPathRule[])[], path: string): Set<string> {
   const matching = policies.flat().filter((rule) => pathMatches(rule.path, path));
   if (matching.length === 0) return new Set();
   const winner = matching.map((rule) => rule.path).reduce((best, candidate) => (comparePriority(candidate, best) > 0 ? candidate : best));
@@ -76,4 +76,4 @@ export function capabilitiesOn(policies: VaultPathRule[][], path: string): Set<s
   return capabilities.has("deny") ? new Set() : capabilities;
 }
 
-export const allows = (policies: VaultPathRule[][], path: string, capability: string): boolean => capabilitiesOn(policies, path).has(capability);
+export const allows = (policies: (readonly VaultPathRule[])[], path: string, capability: string): boolean => capabilitiesOn(policies, path).has(capability);

@@ -1,5 +1,5 @@
 import { refersTo } from "./references";
-import type { StackResource } from "./stack";
+import { ofTypes, selection, type StackResource } from "./stack";
 import { DEFAULT_POLICY_TOKEN_RULES } from "./vaultAcl";
 import { parseVaultPolicy, type VaultPathRule } from "./vaultPolicy";
 import { asArray, asString, isUnknown } from "./values";
@@ -15,10 +15,11 @@ type AuthRoleKind = (typeof AUTH_ROLE_KINDS)[number];
 
 const AUTH_BACKEND = "vault:index/authBackend:AuthBackend";
 const JWT_AUTH_BACKEND = "vault:jwt/authBackend:AuthBackend";
-const SECRET_MOUNTS = ["vault:index/mount:Mount", "vault:database/secretsMount:SecretsMount"];
+const authMounts = ofTypes(AUTH_BACKEND, JWT_AUTH_BACKEND);
+const secretMounts = ofTypes("vault:index/mount:Mount", "vault:database/secretsMount:SecretsMount");
 
 export const authRoleKind = (item: StackResource): AuthRoleKind | undefined => AUTH_ROLE_KINDS.find((kind) => kind.type === item.resource.type);
-export const authRoles = (items: StackResource[]) => items.filter((item) => authRoleKind(item) !== undefined);
+export const authRoles = selection((item) => authRoleKind(item) !== undefined);
 
 /** Mount paths as Vault compares them: without leading or trailing slashes. */
 export const mountPath = (value: unknown): string | undefined => asString(value)?.replace(/^\/+|\/+$/g, "");
@@ -34,20 +35,20 @@ export function authMountOf(items: StackResource[], role: StackResource): StackR
   const backend = backendOf(role);
   // A mount's path defaults to its method's name (`kubernetes`); vault.jwt.AuthBackend's to `jwt`.
   const pathOf = (mount: StackResource) => mount.props.path ?? (mount.resource.type === JWT_AUTH_BACKEND ? "jwt" : mount.props.type);
-  return items.find((item) => (item.resource.type === AUTH_BACKEND || item.resource.type === JWT_AUTH_BACKEND) &&
+  return authMounts(items).find((item) =>
     refersTo(role, "backend", mountPath(backend), item, [mountPath(pathOf(item))]));
 }
 
 /** The secrets engine mount (vault.Mount, vault.database.SecretsMount) at `backend`, when it is in the stack. */
 export function secretMountOf(items: StackResource[], child: StackResource): StackResource | undefined {
-  return items.find((item) => SECRET_MOUNTS.includes(item.resource.type) && refersTo(child, "backend", mountPath(child.props.backend), item, [mountPath(item.props.path)]));
+  return secretMounts(items).find((item) => refersTo(child, "backend", mountPath(child.props.backend), item, [mountPath(item.props.path)]));
 }
 
 /** A vault.Policy of the stack, parsed once per validation. */
 export interface StackVaultPolicy {
   resource: StackResource;
   /** Undefined while the text is unknown (preview) or when it does not parse (vault-policy-disallow-wildcards reports that). */
-  rules?: VaultPathRule[];
+  rules?: readonly VaultPathRule[];
   unknown: boolean;
 }
 
@@ -66,7 +67,7 @@ export async function vaultPoliciesOf(items: StackResource[]): Promise<Map<strin
 /** What a role's tokens may do, as far as this stack tells. */
 export interface RoleGrants {
   /** The token's policies, as path rules (the built-in `default` included unless the role drops it). */
-  rules: VaultPathRule[][];
+  rules: (readonly VaultPathRule[])[];
   /** Names of the role's policies whose text is unknown until apply. */
   unknownPolicies: string[];
   /** The policy list itself (or whether `default` is dropped) is unknown until apply. */

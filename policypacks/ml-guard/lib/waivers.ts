@@ -3,6 +3,8 @@
  * policy config of `ml-guard-waivers-valid`, so `pulumi preview --policy-pack-config` carries them and
  * they are reviewed in Git like any other config.
  */
+import { memoizedByText } from "./memo";
+
 export interface WaiverMatch {
   urn?: string;
   type?: string;
@@ -51,11 +53,10 @@ export function waiverListSchema(ruleNames: string[]) {
   } as const;
 }
 
+const globRegExp = memoizedByText((pattern) => new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`));
+
 /** `*` matches any run of characters (also `:` and `/`), everything else literally. */
-export function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
-  return new RegExp(`^${source}$`).test(value);
-}
+export const globMatches = (pattern: string, value: string): boolean => globRegExp(pattern).test(value);
 
 export function waiverCovers(waiver: Waiver, resource: WaivableResource): boolean {
   return MATCH_KEYS.every((key) => {

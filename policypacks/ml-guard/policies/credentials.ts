@@ -7,7 +7,7 @@ import { coversAction, grantStatementsOf } from "../lib/iamGrants";
 import { describeContainer, isKind, podTemplatesOf } from "../lib/kubernetes";
 import { namespaceOrDefault, rotatingSecretsOf, type RotatingSecret } from "../lib/rotatingSecrets";
 import { frozenSecretReferences, type FrozenSecretReference } from "../lib/secretReferences";
-import { isServingServiceAccount, permissionDocumentsOf, servingEvidence, type PermissionDocument } from "../lib/servingIdentities";
+import { permissionDocumentsOf, servingEvidence, servingServiceAccounts, type PermissionDocument } from "../lib/servingIdentities";
 import type { StackResource } from "../lib/stack";
 import { advisoryFinding, resourceFindingsRule, type ResourceFindings } from "../lib/stackFindings";
 import { allows, pathReachesBelow } from "../lib/vaultAcl";
@@ -208,7 +208,7 @@ const KV_ENGINES = ["kv", "kv-v2", "generic"];
 
 /** Kubernetes auth roles serving pods log in with (bound to a serving service account, or to any). */
 function servingVaultRoles(items: StackResource[]): StackResource[] {
-  const servingNames = new Set(["serving", ...items.filter(isServingServiceAccount).map((account) => asString(asRecord(account.props.metadata).name) ?? "")]);
+  const servingNames = new Set(["serving", ...servingServiceAccounts(items).map((account) => asString(asRecord(account.props.metadata).name) ?? "")]);
   return items.filter((item) => item.resource.type === VAULT.authRole && asArray(item.props.boundServiceAccountNames).some((name) => name === "*" || servingNames.has(String(name))));
 }
 

@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { describeSeconds, durationSeconds } from "../lib/durations";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { givenSelectorIsEmpty, labelSelectorIsEmpty, parseKubernetesType } from "../lib/kubernetes";
-import { namespaceName, objectName, withRawProps, type StackResource } from "../lib/stack";
+import { namespaceName, objectName, selection, withRawProps, type StackResource } from "../lib/stack";
 import { asArray, asRecord, asString, containsUnknown, isRecord, isUnknown, rawProps } from "../lib/values";
 import { VAULT } from "./vault";
 
@@ -137,8 +137,11 @@ function sourcesOf(spec: Record<string, unknown>): { path: string; store?: Recor
   return sources;
 }
 
+/** The External Secrets objects of the stack: each ExternalSecret looks its store up among them. */
+const esoObjects = selection((item) => esoKind(item.resource.type) !== undefined);
+
 function findInStack(items: StackResource[], kind: string, name: string | undefined, namespace: string | undefined): StackResource | undefined {
-  return items.find((item) => esoKind(item.resource.type) === kind && objectName(item) === name && (kind === "ClusterSecretStore" || namespaceName(item) === namespace));
+  return esoObjects(items).find((item) => esoKind(item.resource.type) === kind && objectName(item) === name && (kind === "ClusterSecretStore" || namespaceName(item) === namespace));
 }
 
 const vaultSource: StackValidationPolicy = {

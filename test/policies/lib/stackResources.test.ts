@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { bucketName, childrenOf, configures } from "../../../policypacks/ml-guard/lib/buckets";
-import { isInNamespace, type StackResource } from "../../../policypacks/ml-guard/lib/stack";
+import { isInNamespace, ofTypes, selection, type StackResource } from "../../../policypacks/ml-guard/lib/stack";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -74,5 +74,19 @@ describe("isInNamespace", () => {
     expect(isInNamespace(quota, unnamed)).toBe(true);
     expect(isInNamespace(quota, other)).toBe(false);
     expect(isInNamespace(item(QUOTA, "q", { metadata: {} }), unnamed)).toBe(false);
+  });
+});
+
+describe("selection and ofTypes", () => {
+  it("filter a stack once however many subjects look it up, in stack order", () => {
+    let calls = 0;
+    const buckets = selection((candidate) => (calls++, candidate.resource.type === BUCKET));
+    const items = [item(BUCKET, "a", {}), item(SSE, "sse", {}), item(BUCKET, "b", {})];
+    expect(buckets(items).map((found) => found.resource.name)).toEqual(["a", "b"]);
+    expect(buckets(items)).toBe(buckets(items));
+    expect(calls).toBe(3);
+    // Another stack (another rule's items) is filtered on its own.
+    expect(buckets([item(SSE, "x", {})])).toEqual([]);
+    expect(ofTypes(SSE, BUCKET)(items).map((found) => found.resource.name)).toEqual(["a", "sse", "b"]);
   });
 });

@@ -27,3 +27,18 @@ describe("hasGlob", () => {
     expect(hasGlob(path)).toBe(expected);
   });
 });
+
+describe("parseVaultPolicy: one parse per text", () => {
+  it("gives every caller with the same text the same frozen rules, so no rule can change what another reads", async () => {
+    const text = 'path "kv/data/shared" {\n  capabilities = ["read"]\n}\n';
+    const [first, second] = await Promise.all([parseVaultPolicy(text), parseVaultPolicy(text)]);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first[0]) && Object.isFrozen(first[0].capabilities)).toBe(true);
+    expect(() => (first[0].capabilities as string[]).push("update")).toThrow(TypeError);
+  });
+
+  it("keeps a text that does not parse refused on every call", async () => {
+    await expect(parseVaultPolicy("path {")).rejects.toThrow();
+    await expect(parseVaultPolicy("path {")).rejects.toThrow();
+  });
+});
