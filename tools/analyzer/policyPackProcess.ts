@@ -16,11 +16,13 @@ export interface PolicyPackProcess {
 
 /**
  * Starts a policy pack as its own process, as the Pulumi engine does (`run-policy-pack <engine> <pack>`
- * in the pack's directory), and waits for the port it prints on its first stdout line.
+ * in the pack's directory), and waits for the port it prints on its first stdout line. Aborting
+ * `signal` kills the process, starting or serving.
  */
-export function startPolicyPack(packDir: string): Promise<PolicyPackProcess> {
+export function startPolicyPack(packDir: string, signal?: AbortSignal): Promise<PolicyPackProcess> {
   const child: ChildProcess = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:0", "."], {
     cwd: packDir,
+    signal,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, PULUMI_NODEJS_TYPESCRIPT: "true" },
   });

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Command, InvalidArgumentError } from "commander";
 import { PolicyConfigError, readPolicyConfigFile } from "../analyzer/policyConfig";
 import { PolicyPackStartError } from "../analyzer/policyPackProcess";
-import { runPolicies, type Violation } from "../analyzer/runPolicies";
+import { AnalysisWhileRegistering, type Violation } from "../analyzer/runPolicies";
 import { buildSarif, writeSarif } from "../analyzer/sarif";
 import { SELECTION_FLAG_HELP, withSelectionFlags, type SelectionFlags } from "../analyzer/selectionFlags";
 import { renderWaived, splitWaived } from "../analyzer/waivedFindings";
@@ -64,18 +64,8 @@ async function plan(options: PlanOptions): Promise<number> {
   const stack = readProjectStack(projectDir, options.stack);
   const policyConfig = withSelectionFlags(readPolicyConfigFile(options.policyConfig), options);
   const references = readStackReferences(options.stackReference);
-  const run = options.debug
-    ? await runProgram(projectDir, stack, options.mode, references)
-    : await withoutStackCapture(() => runProgram(projectDir, stack, options.mode, references));
-  const outDir = path.resolve(options.out ?? path.join(projectDir, ".plan", options.stack));
-
-  console.log(`Offline plan of ${stack.project}/${stack.stack} (${options.mode} mode, mock providers)\n`);
-  console.log(renderTree(run.resources));
-  console.log(`\nResources by type:\n${renderCounts(run.resources)}\n`);
-  const files = writeManifests(run.resources, outDir);
-  console.log(`Kubernetes manifests: ${files.length} files in ${path.relative(process.cwd(), outDir) || "."}`);
-
-  const policies = await runPolicies(POLICY_PACK, run.resources, {
+  // The pack starts beside the program and analyzes each resource as it is registered, as the engine does.
+  const analysis = new AnalysisWhileRegistering(POLICY_PACK, {
     project: stack.project,
     stack: stack.stack,
     organization: "organization",
@@ -84,6 +74,23 @@ async function plan(options: PlanOptions): Promise<number> {
     secretKeys: [...stack.config.secretKeys],
     tags: {},
   }, policyConfig);
+  const register = () => runProgram(projectDir, stack, options.mode, references, analysis.add);
+  const outDir = path.resolve(options.out ?? path.join(projectDir, ".plan", options.stack));
+  const planned = async () => {
+    const result = await (options.debug ? register() : withoutStackCapture(register));
+    console.log(`Offline plan of ${stack.project}/${stack.stack} (${options.mode} mode, mock providers)\n`);
+    console.log(renderTree(result.resources));
+    console.log(`\nResources by type:\n${renderCounts(result.resources)}\n`);
+    const files = writeManifests(result.resources, outDir);
+    console.log(`Kubernetes manifests: ${files.length} files in ${path.relative(process.cwd(), outDir) || "."}`);
+    return result;
+  };
+  const run = await planned().catch(async (error: unknown) => {
+    await analysis.abandon();
+    throw error;
+  });
+
+  const policies = await analysis.finish(run.resources);
   const names = new Map(run.resources.map((resource) => [resource.urn, `${resource.type}  ${resource.name}`]));
   console.log(`\nml-guard: ${policies.policies.length} policies over ${run.resources.length} resources`);
   for (const remediation of policies.remediations) console.log(`  remediated by ${remediation.policy}: ${names.get(remediation.urn)}`);

@@ -81,15 +81,15 @@ interface MonitorWithRegister {
   getRegisteredResources(): Map<string, { state: { toJavaScript?(): Record<string, unknown> } | Record<string, unknown> }>;
 }
 
-/** Wraps the mock monitor so every registration is recorded with its URN, parent and dependencies. */
-function recordRegistrations(monitor: MonitorWithRegister, resources: RegisteredResource[]): void {
+/** Wraps the mock monitor so every registration is recorded with its URN, parent and dependencies, and handed on as it happens. */
+function recordRegistrations(monitor: MonitorWithRegister, resources: RegisteredResource[], onRegistered: (resource: RegisteredResource) => void): void {
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) =>
     register(request, (error, response) => {
       if (!error && response) {
         const propertyDependencies: Record<string, string[]> = {};
         request.getPropertydependenciesMap().forEach((value, key) => (propertyDependencies[key] = value.getUrnsList()));
-        resources.push({
+        const resource: RegisteredResource = {
           urn: response.getUrn(),
           type: request.getType(),
           name: request.getName(),
@@ -101,7 +101,9 @@ function recordRegistrations(monitor: MonitorWithRegister, resources: Registered
           inputs: request.getObject()?.toJavaScript() ?? {},
           outputs: response.getObject()?.toJavaScript() ?? {},
           options: optionsOf(request),
-        });
+        };
+        resources.push(resource);
+        onRegistered(resource);
       }
       callback(error, response);
     });
@@ -118,15 +120,16 @@ export interface MockRunSettings {
 
 /**
  * Runs a program (any function that registers resources) in this process under the SDK's mock
- * runtime, and returns every resource it registered. One run per process: the SDK's state is global.
+ * runtime, and returns every resource it registered; `onRegistered` sees each one as it is
+ * registered (to analyze it meanwhile, as the engine does). One run per process: the SDK's state is global.
  */
-export async function runUnderMocks(settings: MockRunSettings, program: () => unknown): Promise<ProgramRun> {
+export async function runUnderMocks(settings: MockRunSettings, program: () => unknown, onRegistered: (resource: RegisteredResource) => void = () => {}): Promise<ProgramRun> {
   pulumi.runtime.setAllConfig(settings.config.values, [...settings.config.secretKeys]);
   const references = { outputs: settings.stackReferences ?? {}, missing: new Set<string>() };
   await pulumi.runtime.setMocks(offlineMocks(settings.mode, references), settings.project, settings.stack, settings.mode === "preview");
   const resources: RegisteredResource[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
-  recordRegistrations(monitor, resources);
+  recordRegistrations(monitor, resources, onRegistered);
   const missingReference = () =>
     new StackFileError([...references.missing].map((name) => `the program reads the stack ${name}: pass its outputs with --stack-reference ${name}=<outputs.json> (written by that stack's plan --outputs)`).join("\n"));
   try {
@@ -150,7 +153,8 @@ export function runProgram(
   stack: ProjectStack,
   mode: "preview" | "update",
   stackReferences: Record<string, Record<string, unknown>> = {},
+  onRegistered?: (resource: RegisteredResource) => void,
 ): Promise<ProgramRun> {
   const entry = path.resolve(projectDir, stack.main);
-  return runUnderMocks({ project: stack.project, stack: stack.stack, config: stack.config, mode, stackReferences }, () => require(entry));
+  return runUnderMocks({ project: stack.project, stack: stack.stack, config: stack.config, mode, stackReferences }, () => require(entry), onRegistered);
 }
