@@ -10,8 +10,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Command } from "commander";
 import { PolicyPackSession } from "../analyzer/runPolicies";
-import type { StackContext } from "../analyzer/requests";
 import type { RegisteredResource } from "../plan/runProgram";
+import { BENCH_STACK_CONTEXT } from "./teamsConfig";
 import type { ReplayedResource } from "./worker";
 
 const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -59,14 +59,13 @@ function runWorker(kind: "program" | "replay" | "overlapped", teams: number, rep
   return parsed;
 }
 
-const context = (stack: string): StackContext => ({ project: "secure-ml-platform", stack, organization: "organization", dryRun: false, config: { "aws:region": "us-west-2" }, secretKeys: [], tags: {} });
 
 /** Wall time of one full analysis (Remediate+Analyze per resource, AnalyzeStack), median of runs. */
 async function timePack(session: PolicyPackSession, resources: RegisteredResource[], runs: number): Promise<number> {
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
     const started = process.hrtime.bigint();
-    await session.analyze(resources, context("bench"), { all: "advisory" });
+    await session.analyze(resources, BENCH_STACK_CONTEXT, { all: "advisory" });
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   return median(times);

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { parsePlatformConfig, type RawStackConfig } from "../../config";
+import type { StackContext } from "../analyzer/requests";
 
 /**
  * The stack config of an environment with `teams` teams, generated in memory: every layer on (Vault,
@@ -50,3 +51,6 @@ export function benchmarkConfig(teams: number): { raw: RawStackConfig; parsed: R
   const raw = { values, secretKeys: new Set(["secure-ml-platform:databasePassword"]) };
   return { raw, parsed: parsePlatformConfig(raw) };
 }
+
+/** What the engine tells a pack about the benchmark's stack, for every measured analysis. */
+export const BENCH_STACK_CONTEXT: StackContext = { project: "secure-ml-platform", stack: "bench", organization: "organization", dryRun: false, config: { "aws:region": "us-west-2" }, secretKeys: [], tags: {} };

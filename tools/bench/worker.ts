@@ -11,8 +11,8 @@ import { withoutStackCapture } from "../plan/stackCapture";
 import * as pulumi from "@pulumi/pulumi";
 import { MlPlatform } from "../../platform/mlPlatform";
 import { runUnderMocks } from "../plan/runProgram";
-import { PolicyPackSession, type StackAnalysis } from "../analyzer/runPolicies";
-import { benchmarkConfig } from "./teamsConfig";
+import { PolicyPackSession } from "../analyzer/runPolicies";
+import { BENCH_STACK_CONTEXT, benchmarkConfig } from "./teamsConfig";
 
 /** What the replay registers: a program's custom resources as it recorded them. */
 export interface ReplayedResource {
@@ -47,8 +47,7 @@ async function main(): Promise<void> {
   const settings = { project: "secure-ml-platform", stack: "bench", config: raw, mode: "update" as const };
   const recorded = kind === "replay" ? JSON.parse(fs.readFileSync(replayFile, "utf8")) as ReplayedResource[] : [];
   const session = kind === "overlapped" ? await PolicyPackSession.start(ML_GUARD) : undefined;
-  let analysis: StackAnalysis | undefined;
-  if (session) analysis = await session.begin({ project: settings.project, stack: settings.stack, organization: "organization", dryRun: false, config: { "aws:region": "us-west-2" }, secretKeys: [], tags: {} }, { all: "advisory" });
+  const analysis = session ? await session.begin(BENCH_STACK_CONTEXT, { all: "advisory" }) : undefined;
   const started = process.hrtime.bigint();
   const run = await withoutStackCapture(() => kind === "replay"
     ? runUnderMocks(settings, () => replay(recorded))

@@ -1,5 +1,5 @@
 import { S3, isOneOf } from "./aws";
-import { dependsOnThrough, selection, type StackResource } from "./stack";
+import { dependsOnThrough, ofTypes, type StackResource } from "./stack";
 import { asString } from "./values";
 
 /** The bucket's name when known (given, or auto-named once planned). */
@@ -24,7 +24,7 @@ const ofTypeLists = new Map<readonly string[], (items: StackResource[]) => Stack
 export function childrenOf(items: StackResource[], bucket: StackResource, types: readonly string[], property = "bucket"): StackResource[] {
   let candidates = ofTypeLists.get(types);
   if (candidates === undefined) {
-    candidates = selection((item) => isOneOf(item.resource.type, types));
+    candidates = ofTypes(...types);
     ofTypeLists.set(types, candidates);
   }
   return candidates(items).filter((item) => configures(item, bucket, property));
