@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../support/planCli";
 
-const FIELDS = ["teams", "resources", "planMs", "peakRssMb", "replayMs", "planToReplay", "rssToReplay", "planAndCheckMs", "planThenCheckMs", "policyMs", "noopPolicyMs", "policyToNoop", "peerPolicyMs", "mlGuardAwsPolicyMs"];
+const FIELDS = ["teams", "resources", "planMs", "peakRssMb", "replayMs", "planToReplay", "rssToReplay", "planAndCheckMs", "planThenCheckMs", "policyMs", "noopPolicyMs", "policyToNoop", "policyPackCpuS", "noopPackCpuS", "packCpuToNoop", "hollowPolicyMs", "hollowPackCpuS", "packCpuToHollow", "peerPolicyMs", "mlGuardAwsPolicyMs"];
 
 it("npm run bench runs and reports every figure for each team count", () => {
   const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "bench.json");

@@ -1,5 +1,5 @@
 import { matchesAllWithPrefix, matchesSomeWithPrefix } from "../../policypacks/ml-guard/lib/iamGrants";
-import { allows, capabilitiesOn, pathMatches, pathReachesBelow } from "../../policypacks/ml-guard/lib/vaultAcl";
+import { allows, capabilitiesOn, mayMatch, pathMatches, pathReachesBelow } from "../../policypacks/ml-guard/lib/vaultAcl";
 
 /*
  * FACT (Vault docs, website/content/docs/concepts/policies.mdx @ 718f1a5139f36409e4f3968c2ad8250f27821a9a):
@@ -28,6 +28,21 @@ describe("Vault policy paths", () => {
     ["auth/token/*-self", "auth/token/lookup-self", false],
   ])("%s matches %s: %s", (policyPath, requestPath, expected) => {
     expect(pathMatches(policyPath, requestPath)).toBe(expected);
+  });
+
+  it("rules out by text only paths no policy path matches (mayMatch holds wherever pathMatches does)", () => {
+    const policyPaths = ["secret/foo", "secret/bar/*", "secret/zip-*", "secret/+/teamb", "secret/+/+/teamb", "*", "+/creds/+", "ml-db/creds/team-a", "ml-db/creds/team-*", "a/b+c"];
+    const requestPaths = ["secret/foo", "secret/food", "secret/bar/zip/zap", "secret/zip-zap/zong", "secret/foo/teamb", "secret/a/b/teamb", "ml-db/creds/team-a", "ml-db/creds/team-b", "ml-kv/creds/x", "a/b+c", "a/bc"];
+    let ruledOut = 0;
+    for (const policyPath of policyPaths) {
+      for (const requestPath of requestPaths) {
+        if (pathMatches(policyPath, requestPath)) expect(mayMatch(policyPath, requestPath)).toBe(true);
+        if (!mayMatch(policyPath, requestPath)) ruledOut++;
+      }
+    }
+    expect(mayMatch("ml-db/creds/team-a", "ml-db/creds/team-b")).toBe(false);
+    expect(mayMatch("ml-db/creds/team-*", "ml-kv/creds/x")).toBe(false);
+    expect(ruledOut).toBeGreaterThan(50);
   });
 
   it("applies the documented priority order, merges equal patterns and lets deny win", () => {

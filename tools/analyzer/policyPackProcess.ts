@@ -11,6 +11,8 @@ export class PolicyPackStartError extends Error {}
 export interface PolicyPackProcess {
   /** `127.0.0.1:<port>` where the pack serves the Analyzer gRPC service. */
   address: string;
+  /** The pack process's id (the benchmark reads its CPU time). */
+  pid?: number;
   stop: () => Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export function startPolicyPack(packDir: string, signal?: AbortSignal): Promise<
       child.off("exit", exitedEarly);
       resolve({
         address: `127.0.0.1:${port}`,
+        pid: child.pid,
         stop: async () => {
           if (child.exitCode === null) child.kill();
           await exited;

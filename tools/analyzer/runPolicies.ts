@@ -110,11 +110,12 @@ export class StackAnalysis {
 
 /** A policy pack process with the engine's calls over the Analyzer protocol. Start once, analyze many times. */
 export class PolicyPackSession {
-  private constructor(private readonly client: AnalyzerClient, private readonly stopProcess: () => Promise<void>) {}
+  /** `pid`: the pack process's id. */
+  private constructor(private readonly client: AnalyzerClient, private readonly stopProcess: () => Promise<void>, readonly pid?: number) {}
 
   static async start(packDir: string, signal?: AbortSignal): Promise<PolicyPackSession> {
     const pack = await startPolicyPack(packDir, signal);
-    return new PolicyPackSession(new AnalyzerClient(pack.address), pack.stop);
+    return new PolicyPackSession(new AnalyzerClient(pack.address), pack.stop, pack.pid);
   }
 
   /** ConfigureStack, GetAnalyzerInfo and Configure with the policy config, in the engine's order; then feed the analysis. */

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: how the program and the ml-guard pack scale with the number of teams, next to the
  * floors they cannot beat (the replay: the program's own resources and inputs registered as plain
- * values under the same mock runtime; a pack with no policies over the same protocol) and a peer
- * (Pulumi's AWSGuard on the AWS resources).
+ * values under the same mock runtime; a pack with no policies over the same protocol; ml-guard's own
+ * policies hollowed, which is what the policy host spends on a pack of its shape) and a peer (Pulumi's
+ * AWSGuard on the AWS resources). Packs are timed by wall clock and by their own process's CPU.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -11,11 +12,17 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { PolicyPackSession } from "../analyzer/runPolicies";
 import type { RegisteredResource } from "../plan/runProgram";
+import { processCpuSeconds } from "./processCpu";
 import { BENCH_STACK_CONTEXT } from "./teamsConfig";
 import type { ReplayedResource } from "./worker";
 
 const REPO_ROOT = path.resolve(__dirname, "../..");
-const PACKS = { mlGuard: path.join(REPO_ROOT, "policypacks/ml-guard"), noop: path.join(__dirname, "packs/noop"), awsguard: path.join(__dirname, "packs/awsguard") };
+const PACKS = {
+  mlGuard: path.join(REPO_ROOT, "policypacks/ml-guard"),
+  noop: path.join(__dirname, "packs/noop"),
+  hollow: path.join(__dirname, "packs/hollow"),
+  awsguard: path.join(__dirname, "packs/awsguard"),
+};
 
 interface WorkerResult {
   ms: number;
@@ -36,6 +43,15 @@ export interface BenchRow {
   policyMs: number;
   noopPolicyMs: number;
   policyToNoop: number;
+  /** CPU seconds of the pack's own process over one analysis: what the engine's host pays, without this harness's client. */
+  policyPackCpuS: number;
+  noopPackCpuS: number;
+  packCpuToNoop: number;
+  /** ml-guard's policies with validations that do nothing: the policy host's per-policy cost alone. */
+  hollowPolicyMs: number;
+  hollowPackCpuS: number;
+  /** ml-guard against its hollow copy, by the packs' CPU: what the rules themselves add. */
+  packCpuToHollow: number;
   /** Plan and check overlapped, each resource analyzed as it is registered (the engine's way, and `npm run plan`'s). */
   planAndCheckMs: number;
   /** Plan, then check: the sum of the two measurements above. */
@@ -60,19 +76,27 @@ function runWorker(kind: "program" | "replay" | "overlapped", teams: number, rep
 }
 
 
-/** Wall time of one full analysis (Remediate+Analyze per resource, AnalyzeStack), median of runs. */
-async function timePack(session: PolicyPackSession, resources: RegisteredResource[], runs: number): Promise<number> {
+/** Wall time and the pack process's CPU seconds of one full analysis (Remediate+Analyze per resource, AnalyzeStack), medians of runs. */
+async function timePack(session: PolicyPackSession, resources: RegisteredResource[], runs: number): Promise<{ ms: number; cpuS: number }> {
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let run = 0; run < runs; run++) {
+    const cpuBefore = processCpuSeconds(session.pid) ?? NaN;
     const started = process.hrtime.bigint();
     await session.analyze(resources, BENCH_STACK_CONTEXT, { all: "advisory" });
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    cpu.push((processCpuSeconds(session.pid) ?? NaN) - cpuBefore);
   }
-  return median(times);
+  return { ms: median(times), cpuS: median(cpu) };
 }
 
 async function benchmark(teamCounts: number[], runs: number, log: (line: string) => void): Promise<BenchRow[]> {
-  const sessions = { mlGuard: await PolicyPackSession.start(PACKS.mlGuard), noop: await PolicyPackSession.start(PACKS.noop), awsguard: await PolicyPackSession.start(PACKS.awsguard) };
+  const sessions = {
+    mlGuard: await PolicyPackSession.start(PACKS.mlGuard),
+    noop: await PolicyPackSession.start(PACKS.noop),
+    hollow: await PolicyPackSession.start(PACKS.hollow),
+    awsguard: await PolicyPackSession.start(PACKS.awsguard),
+  };
   try {
     const rows: BenchRow[] = [];
     for (const teams of teamCounts) {
@@ -93,8 +117,9 @@ async function benchmark(teamCounts: number[], runs: number, log: (line: string)
       const replayMs = median(replays.map((run) => run.ms));
       const peakRssMb = median(programs.map((run) => run.peakRssMb));
       const replayPeakRssMb = median(replays.map((run) => run.peakRssMb));
-      const policyMs = await timePack(sessions.mlGuard, resources, runs);
-      const noopPolicyMs = await timePack(sessions.noop, resources, runs);
+      const mlGuard = await timePack(sessions.mlGuard, resources, runs);
+      const noop = await timePack(sessions.noop, resources, runs);
+      const hollow = await timePack(sessions.hollow, resources, runs);
       rows.push({
         teams,
         resources: resources.length,
@@ -105,14 +130,20 @@ async function benchmark(teamCounts: number[], runs: number, log: (line: string)
         planToReplay: round(planMs / replayMs, 2),
         rssToReplay: round(peakRssMb / replayPeakRssMb, 2),
         perTeamPlanMs: round(planMs / teams, 1),
-        policyMs: round(policyMs),
-        noopPolicyMs: round(noopPolicyMs),
-        policyToNoop: round(policyMs / noopPolicyMs, 2),
+        policyMs: round(mlGuard.ms),
+        noopPolicyMs: round(noop.ms),
+        policyToNoop: round(mlGuard.ms / noop.ms, 2),
+        policyPackCpuS: round(mlGuard.cpuS, 1),
+        noopPackCpuS: round(noop.cpuS, 1),
+        packCpuToNoop: round(mlGuard.cpuS / noop.cpuS, 2),
+        hollowPolicyMs: round(hollow.ms),
+        hollowPackCpuS: round(hollow.cpuS, 1),
+        packCpuToHollow: round(mlGuard.cpuS / hollow.cpuS, 2),
         planAndCheckMs: round(median(overlapped.map((run) => run.ms))),
-        planThenCheckMs: round(planMs + policyMs),
+        planThenCheckMs: round(planMs + mlGuard.ms),
         awsResources: aws.length,
-        mlGuardAwsPolicyMs: round(await timePack(sessions.mlGuard, aws, runs)),
-        peerPolicyMs: round(await timePack(sessions.awsguard, aws, runs)),
+        mlGuardAwsPolicyMs: round((await timePack(sessions.mlGuard, aws, runs)).ms),
+        peerPolicyMs: round((await timePack(sessions.awsguard, aws, runs)).ms),
       });
     }
     return rows;
@@ -127,6 +158,8 @@ function table(rows: BenchRow[]): string {
     ["plan ms", (r) => String(r.planMs)], ["replay ms", (r) => String(r.replayMs)], ["plan/replay", (r) => r.planToReplay.toFixed(2)],
     ["ms/team", (r) => r.perTeamPlanMs.toFixed(1)], ["RSS MB", (r) => String(r.peakRssMb)], ["replay RSS", (r) => String(r.replayPeakRssMb)], ["RSS/replay", (r) => r.rssToReplay.toFixed(2)],
     ["ml-guard ms", (r) => String(r.policyMs)], ["no-op ms", (r) => String(r.noopPolicyMs)], ["guard/no-op", (r) => r.policyToNoop.toFixed(2)],
+    ["guard CPU s", (r) => r.policyPackCpuS.toFixed(1)], ["no-op CPU s", (r) => r.noopPackCpuS.toFixed(1)], ["CPU guard/no-op", (r) => r.packCpuToNoop.toFixed(2)],
+    ["hollow ms", (r) => String(r.hollowPolicyMs)], ["hollow CPU s", (r) => r.hollowPackCpuS.toFixed(1)], ["CPU guard/hollow", (r) => r.packCpuToHollow.toFixed(2)],
     ["plan+check ms", (r) => String(r.planAndCheckMs)], ["plan then check", (r) => String(r.planThenCheckMs)],
     ["AWS res", (r) => String(r.awsResources)], ["ml-guard AWS ms", (r) => String(r.mlGuardAwsPolicyMs)], ["AWSGuard ms", (r) => String(r.peerPolicyMs)],
   ];

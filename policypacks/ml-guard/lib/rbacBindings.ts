@@ -4,7 +4,7 @@
  * built-in ClusterRole known by name. Anything else is unknown until apply.
  */
 import { unverified, type Finding } from "./findings";
-import { dependsOnThrough, namespaceName, objectName, ofKind, type StackResource } from "./stack";
+import { namespaceName, objectName, ofKind, ofKindNamedOrReferenced, type StackResource } from "./stack";
 import { asArray, asRecord, asString, isUnknown } from "./values";
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
@@ -94,12 +94,9 @@ export function boundRules(binding: StackResource, items: StackResource[]): Boun
   if (isUnknown(binding.props.roleRef) || isUnknown(roleRef.kind)) return { unknown: unverified("roleRef", "the bound role") };
   const kind = roleRef.kind === "Role" ? "Role" : "ClusterRole";
   const name = asString(roleRef.name);
-  const role = ofKind(items, RBAC_GROUP, kind).find((candidate) => {
-    const named = (name !== undefined && objectName(candidate) === name) || dependsOnThrough(binding.resource, "roleRef", candidate.resource);
-    // A Role serves only bindings in its own namespace; a ClusterRole serves all.
-    const sameNamespace = kind === "ClusterRole" || namespaceName(candidate) === undefined || namespaceName(candidate) === namespaceName(binding);
-    return named && sameNamespace;
-  });
+  // The role it names, or the one its roleRef was computed from; a Role serves only bindings in its own namespace, a ClusterRole all.
+  const role = ofKindNamedOrReferenced(items, RBAC_GROUP, kind, name, binding.resource, "roleRef").find((candidate) =>
+    kind === "ClusterRole" || namespaceName(candidate) === undefined || namespaceName(candidate) === namespaceName(binding));
   const label = `${kind} ${name ?? objectName(role ?? binding) ?? "(unknown)"}`;
   if (role !== undefined) {
     const aggregation = role.props.aggregationRule;

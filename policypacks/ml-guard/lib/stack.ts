@@ -52,4 +52,80 @@ export function isInNamespace(item: StackResource, namespace: StackResource): bo
   return dependsOnThrough(item.resource, "metadata", namespace.resource);
 }
 
-export const ofKind = (items: StackResource[], group: string, kind: string) => items.filter((item) => isKind(item.resource.type, group, kind));
+const kindSelections = new Map<string, (items: StackResource[]) => StackResource[]>();
+
+/** The Kubernetes objects of one API group and kind, in stack order; filtered once per stack (see selection). Callers must not modify the list. */
+export function ofKind(items: StackResource[], group: string, kind: string): StackResource[] {
+  const key = `${group}/${kind}`;
+  let select = kindSelections.get(key);
+  if (select === undefined) {
+    select = selection((item) => isKind(item.resource.type, group, kind));
+    kindSelections.set(key, select);
+  }
+  return select(items);
+}
+
+interface NamespaceIndex {
+  byName: Map<string, StackResource[]>;
+  /** Objects whose namespace is unknown until apply: in a Namespace only through their metadata's dependencies. */
+  unnamed: StackResource[];
+  order: Map<StackResource, number>;
+}
+
+const namespaceIndexes = new WeakMap<StackResource[], NamespaceIndex>();
+
+function namespaceIndex(objects: StackResource[]): NamespaceIndex {
+  let index = namespaceIndexes.get(objects);
+  if (index === undefined) {
+    index = { byName: new Map(), unnamed: [], order: new Map(objects.map((item, position) => [item, position])) };
+    for (const item of objects) {
+      const name = namespaceName(item);
+      if (name === undefined) index.unnamed.push(item);
+      else index.byName.set(name, [...(index.byName.get(name) ?? []), item]);
+    }
+    namespaceIndexes.set(objects, index);
+  }
+  return index;
+}
+
+interface NameIndex {
+  byName: Map<string, StackResource[]>;
+  byUrn: Map<string, StackResource>;
+  order: Map<StackResource, number>;
+}
+
+const nameIndexes = new WeakMap<StackResource[], NameIndex>();
+
+/**
+ * The objects of a kind (see ofKind) named `name` or that `resource`'s input `property` was computed
+ * from (see dependsOnThrough), in stack order: looked up, not scanned, so resolving every binding's
+ * role does not scan every role once per binding.
+ */
+export function ofKindNamedOrReferenced(items: StackResource[], group: string, kind: string, name: string | undefined, resource: PolicyResource, property: string): StackResource[] {
+  const objects = ofKind(items, group, kind);
+  let index = nameIndexes.get(objects);
+  if (index === undefined) {
+    index = { byName: new Map(), byUrn: new Map(objects.map((item) => [item.resource.urn, item])), order: new Map(objects.map((item, position) => [item, position])) };
+    for (const item of objects) {
+      const objectNamed = objectName(item);
+      if (objectNamed !== undefined) index.byName.set(objectNamed, [...(index.byName.get(objectNamed) ?? []), item]);
+    }
+    nameIndexes.set(objects, index);
+  }
+  const referenced = (resource.propertyDependencies[property] ?? []).map((dependency) => index.byUrn.get(dependency.urn)).filter((item): item is StackResource => item !== undefined);
+  const found = new Set([...(name === undefined ? [] : index.byName.get(name) ?? []), ...referenced]);
+  return [...found].sort((a, b) => index.order.get(a)! - index.order.get(b)!);
+}
+
+/**
+ * The objects of a kind (see ofKind) that live in the given Namespace resource (see isInNamespace), in
+ * stack order: looked up by namespace name, so checking every team namespace does not scan every object once per team.
+ */
+export function ofKindInNamespace(items: StackResource[], group: string, kind: string, namespace: StackResource): StackResource[] {
+  const objects = ofKind(items, group, kind);
+  const wanted = objectName(namespace);
+  if (wanted === undefined) return objects.filter((item) => isInNamespace(item, namespace));
+  const index = namespaceIndex(objects);
+  const found = [...(index.byName.get(wanted) ?? []), ...index.unnamed.filter((item) => isInNamespace(item, namespace))];
+  return found.sort((a, b) => index.order.get(a)! - index.order.get(b)!);
+}

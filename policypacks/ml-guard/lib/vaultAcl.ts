@@ -39,6 +39,15 @@ export function pathMatches(policyPath: string, requestPath: string): boolean {
 }
 
 /**
+ * A cheap necessary condition for pathMatches, to skip most request paths before matching: a path a
+ * policy path matches starts with the policy path's text before its first wildcard.
+ */
+export function mayMatch(policyPath: string, requestPath: string): boolean {
+  const wildcard = policyPath.search(/[+*]/);
+  return requestPath.startsWith(wildcard < 0 ? policyPath : policyPath.slice(0, wildcard));
+}
+
+/**
  * Whether a policy path can match some path below `prefix` (a mount such as `ml-dev-kv`): `*`,
  * `ml-*`, `ml-dev-kv/*`, `+/data/x` all reach into `ml-dev-kv/`; `ml-dev-kv` itself does not.
  */

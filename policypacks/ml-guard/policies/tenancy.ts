@@ -3,7 +3,7 @@ import { DEFAULT_EXEMPT_NAMESPACES, exemptNamespacesSchema, type ExemptNamespace
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { givenSelectorIsEmpty, isKind, labelSelectorIsEmpty } from "../lib/kubernetes";
 import { perSubjectStackRule } from "../lib/stackRule";
-import { dependsOnThrough, isInNamespace, namespaceName, objectName, ofKind, withRawProps, type StackResource } from "../lib/stack";
+import { dependsOnThrough, namespaceName, objectName, ofKind, ofKindInNamespace, withRawProps, type StackResource } from "../lib/stack";
 import { asArray, asRecord, asString, containsUnknown, isUnknown, rawProps } from "../lib/values";
 
 const PSA_ENFORCE = "pod-security.kubernetes.io/enforce";
@@ -74,7 +74,7 @@ const gpuQuota = namespaceGuardrail(
   "Every team namespace must have a ResourceQuota that bounds GPUs.",
   "Add a ResourceQuota with hard[\"requests.nvidia.com/gpu\"] (0 for a team without GPUs).",
   (namespace, items) => {
-    const quotas = ofKind(items, "", "ResourceQuota").filter((quota) => isInNamespace(quota, namespace));
+    const quotas = ofKindInNamespace(items, "", "ResourceQuota", namespace);
     // An unknown spec hides its hard limits as much as an unknown hard does.
     const hards = quotas.map((quota) => (isUnknown(quota.props.spec) ? quota.props.spec : asRecord(quota.props.spec).hard));
     if (hards.some((hard) => GPU_QUOTA_KEYS.some((key) => asRecord(hard)[key] !== undefined))) return [];
@@ -87,7 +87,7 @@ const limitRange = namespaceGuardrail(
   "Every team namespace must have a LimitRange giving containers default requests and limits.",
   "Add a LimitRange of type Container with default and defaultRequest for cpu and memory.",
   (namespace, items) =>
-    ofKind(items, "", "LimitRange").some((range) => isInNamespace(range, namespace))
+    ofKindInNamespace(items, "", "LimitRange", namespace).length > 0
       ? []
       : [violation("metadata.name", `namespace ${label(namespace)} has no LimitRange; containers without requests escape the quota's accounting`)],
 );
@@ -111,7 +111,7 @@ const defaultDeny = namespaceGuardrail(
   "Every team namespace must have a default-deny NetworkPolicy for ingress and egress.",
   "Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules, then allow what is needed.",
   (namespace, items) => {
-    const policies = ofKind(items, "networking.k8s.io", "NetworkPolicy").filter((policy) => isInNamespace(policy, namespace));
+    const policies = ofKindInNamespace(items, "networking.k8s.io", "NetworkPolicy", namespace);
     const verdicts = (["Ingress", "Egress"] as const).map((direction) => ({ direction, denies: policies.map((policy) => deniesAll(policy, direction)) }));
     const missing = verdicts.filter(({ denies }) => !denies.includes(true));
     const unknown = missing.filter(({ denies }) => denies.includes(undefined)).map(({ direction }) => direction);

@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { bucketName, childrenOf, configures } from "../../../policypacks/ml-guard/lib/buckets";
-import { isInNamespace, ofTypes, selection, type StackResource } from "../../../policypacks/ml-guard/lib/stack";
+import { dependsOnThrough, isInNamespace, objectName, ofKind, ofKindInNamespace, ofKindNamedOrReferenced, ofTypes, selection, type StackResource } from "../../../policypacks/ml-guard/lib/stack";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -88,5 +88,65 @@ describe("selection and ofTypes", () => {
     // Another stack (another rule's items) is filtered on its own.
     expect(buckets([item(SSE, "x", {})])).toEqual([]);
     expect(ofTypes(SSE, BUCKET)(items).map((found) => found.resource.name)).toEqual(["a", "sse", "b"]);
+  });
+});
+
+describe("ofKind and ofKindInNamespace", () => {
+  const NAMESPACE = "kubernetes:core/v1:Namespace";
+  const QUOTA = "kubernetes:core/v1:ResourceQuota";
+  const vision = item(NAMESPACE, "vision", { metadata: { name: "vision" } });
+  const pending = item(NAMESPACE, "pending", { metadata: { name: UNKNOWN } });
+  const quota = (name: string, namespace: string, dependsOn: Record<string, StackResource[]> = {}) => item(QUOTA, name, { metadata: { namespace } }, dependsOn);
+  const stack = [
+    quota("first-unnamed", UNKNOWN, { metadata: [vision] }),
+    vision,
+    quota("vision-a", "vision"),
+    quota("nlp", "nlp"),
+    quota("elsewhere-unnamed", UNKNOWN, { metadata: [pending] }),
+    quota("vision-b", "vision"),
+    pending,
+    item("kubernetes:core/v1:LimitRange", "limits", { metadata: { namespace: "vision" } }),
+  ];
+  const names = (found: StackResource[]) => found.map((candidate) => candidate.resource.name);
+
+  it("selects one kind once per stack, in stack order", () => {
+    expect(names(ofKind(stack, "", "ResourceQuota"))).toEqual(["first-unnamed", "vision-a", "nlp", "elsewhere-unnamed", "vision-b"]);
+    expect(ofKind(stack, "", "ResourceQuota")).toBe(ofKind(stack, "", "ResourceQuota"));
+    expect(names(ofKind(stack, "", "Namespace"))).toEqual(["vision", "pending"]);
+  });
+
+  it("finds the objects of a namespace by name and, for those whose namespace is unknown, by dependency, in stack order: as filtering with isInNamespace does", () => {
+    for (const namespace of [vision, pending, item(NAMESPACE, "nlp", { metadata: { name: "nlp" } }), item(NAMESPACE, "empty", { metadata: { name: "empty" } })]) {
+      const expected = ofKind(stack, "", "ResourceQuota").filter((candidate) => isInNamespace(candidate, namespace));
+      expect(names(ofKindInNamespace(stack, "", "ResourceQuota", namespace))).toEqual(names(expected));
+    }
+    expect(names(ofKindInNamespace(stack, "", "ResourceQuota", vision))).toEqual(["first-unnamed", "vision-a", "vision-b"]);
+    expect(names(ofKindInNamespace(stack, "", "ResourceQuota", pending))).toEqual(["elsewhere-unnamed"]);
+    expect(names(ofKindInNamespace(stack, "", "LimitRange", vision))).toEqual(["limits"]);
+  });
+});
+
+describe("ofKindNamedOrReferenced", () => {
+  const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
+  const BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
+  const role = (name: string, roleName: string) => item(ROLE, name, { metadata: { name: roleName, namespace: "vision" } });
+  const computed = role("computed", UNKNOWN);
+  const stack = [role("reader-nlp", "reader"), computed, role("writer", "writer"), role("reader-vision", "reader")];
+  const names = (found: StackResource[]) => found.map((candidate) => candidate.resource.name);
+  const scan = (binding: StackResource, name: string | undefined) =>
+    ofKind(stack, "rbac.authorization.k8s.io", "Role").filter((candidate) => (name !== undefined && objectName(candidate) === name) || dependsOnThrough(binding.resource, "roleRef", candidate.resource));
+
+  it("finds the roles a binding names or references, in stack order, as scanning every role does", () => {
+    const cases: [StackResource, string | undefined][] = [
+      [item(BINDING, "by-name", { roleRef: { name: "reader" } }), "reader"],
+      [item(BINDING, "by-dependency", { roleRef: { name: UNKNOWN } }, { roleRef: [computed] }), undefined],
+      [item(BINDING, "both", { roleRef: { name: "writer" } }, { roleRef: [computed, stack[2]] }), "writer"],
+      [item(BINDING, "none", { roleRef: { name: "admin" } }), "admin"],
+    ];
+    for (const [binding, name] of cases) {
+      expect(names(ofKindNamedOrReferenced(stack, "rbac.authorization.k8s.io", "Role", name, binding.resource, "roleRef"))).toEqual(names(scan(binding, name)));
+    }
+    expect(names(ofKindNamedOrReferenced(stack, "rbac.authorization.k8s.io", "Role", "reader", cases[0][0].resource, "roleRef"))).toEqual(["reader-nlp", "reader-vision"]);
+    expect(names(ofKindNamedOrReferenced(stack, "rbac.authorization.k8s.io", "Role", "writer", cases[2][0].resource, "roleRef"))).toEqual(["computed", "writer"]);
   });
 });
