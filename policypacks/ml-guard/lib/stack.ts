@@ -28,6 +28,26 @@ export function selection(predicate: (item: StackResource) => boolean): (items: 
   };
 }
 
+/**
+ * A selection's items grouped by a key (items without one are left out), once per stack; each group
+ * in stack order. For lookups every subject makes by name, which would otherwise scan the selection.
+ */
+export function groupedBy(select: (items: StackResource[]) => StackResource[], keyOf: (item: StackResource) => string | undefined): (items: StackResource[]) => Map<string, StackResource[]> {
+  const grouped = new WeakMap<StackResource[], Map<string, StackResource[]>>();
+  return (items) => {
+    let groups = grouped.get(items);
+    if (groups === undefined) {
+      groups = new Map();
+      for (const item of select(items)) {
+        const key = keyOf(item);
+        if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), item]);
+      }
+      grouped.set(items, groups);
+    }
+    return groups;
+  };
+}
+
 /** The items of one of the given Pulumi types, in stack order. */
 export const ofTypes = (...types: string[]) => selection((item) => types.includes(item.resource.type));
 

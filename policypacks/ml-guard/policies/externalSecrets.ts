@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { describeSeconds, durationSeconds } from "../lib/durations";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { givenSelectorIsEmpty, labelSelectorIsEmpty, parseKubernetesType } from "../lib/kubernetes";
-import { namespaceName, objectName, selection, withRawProps, type StackResource } from "../lib/stack";
+import { groupedBy, namespaceName, objectName, ofTypes, selection, withRawProps, type StackResource } from "../lib/stack";
 import { asArray, asRecord, asString, containsUnknown, isRecord, isUnknown, rawProps } from "../lib/values";
 import { VAULT } from "./vault";
 
@@ -140,9 +140,15 @@ function sourcesOf(spec: Record<string, unknown>): { path: string; store?: Recor
 /** The External Secrets objects of the stack: each ExternalSecret looks its store up among them. */
 const esoObjects = selection((item) => esoKind(item.resource.type) !== undefined);
 
+const esoByKindAndName = groupedBy(esoObjects, (item) => JSON.stringify([esoKind(item.resource.type), objectName(item)]));
+
 function findInStack(items: StackResource[], kind: string, name: string | undefined, namespace: string | undefined): StackResource | undefined {
-  return esoObjects(items).find((item) => esoKind(item.resource.type) === kind && objectName(item) === name && (kind === "ClusterSecretStore" || namespaceName(item) === namespace));
+  return esoByKindAndName(items).get(JSON.stringify([kind, name]))?.find((item) => kind === "ClusterSecretStore" || namespaceName(item) === namespace);
 }
+
+/** Vault database and AWS secret roles by mount and name, as a credentials path names them. */
+const vaultRolesByMountAndName = groupedBy(ofTypes(VAULT.databaseRole, VAULT.awsRole), (item) =>
+  (typeof item.props.backend === "string" && typeof item.props.name === "string" ? JSON.stringify([item.props.backend, item.props.name]) : undefined));
 
 const vaultSource: StackValidationPolicy = {
   name: "eso-externalsecret-require-vault-source",
@@ -178,7 +184,7 @@ function leaseSeconds(items: StackResource[], vaultPath: string): number | undef
   const [, mount, kind, role] = match;
   // The AWS engine serves STS credentials at both creds/ and sts/; the database engine at creds/ only.
   const types: string[] = kind === "creds" ? [VAULT.databaseRole, VAULT.awsRole] : [VAULT.awsRole];
-  const found = items.find((item) => types.includes(item.resource.type) && item.props.backend === mount && item.props.name === role);
+  const found = vaultRolesByMountAndName(items).get(JSON.stringify([mount, role]))?.find((item) => types.includes(item.resource.type));
   const lease = found ? durationSeconds(found.resource.type === VAULT.databaseRole ? found.props.defaultTtl : found.props.defaultStsTtl) : undefined;
   // 0 (or unset) means the mount's default TTL, which the role TTL rules report.
   return lease === 0 ? undefined : lease;

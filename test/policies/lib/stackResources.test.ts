@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { bucketName, childrenOf, configures } from "../../../policypacks/ml-guard/lib/buckets";
-import { dependsOnThrough, isInNamespace, objectName, ofKind, ofKindInNamespace, ofKindNamedOrReferenced, ofTypes, selection, type StackResource } from "../../../policypacks/ml-guard/lib/stack";
+import { dependsOnThrough, groupedBy, isInNamespace, objectName, ofKind, ofKindInNamespace, ofKindNamedOrReferenced, ofTypes, selection, type StackResource } from "../../../policypacks/ml-guard/lib/stack";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -148,5 +148,18 @@ describe("ofKindNamedOrReferenced", () => {
     }
     expect(names(ofKindNamedOrReferenced(stack, "rbac.authorization.k8s.io", "Role", "reader", cases[0][0].resource, "roleRef"))).toEqual(["reader-nlp", "reader-vision"]);
     expect(names(ofKindNamedOrReferenced(stack, "rbac.authorization.k8s.io", "Role", "writer", cases[2][0].resource, "roleRef"))).toEqual(["computed", "writer"]);
+  });
+});
+
+describe("groupedBy", () => {
+  it("groups a selection by key once per stack, each group in stack order, leaving out items without a key", () => {
+    let keys = 0;
+    const byBucket = groupedBy(ofTypes(SSE), (candidate) => (keys++, typeof candidate.props.bucket === "string" ? candidate.props.bucket : undefined));
+    const items = [item(SSE, "a1", { bucket: "a" }), item(BUCKET, "a", { bucket: "a" }), item(SSE, "b", { bucket: "b" }), item(SSE, "a2", { bucket: "a" }), item(SSE, "numbered", { bucket: 7 })];
+    const groups = byBucket(items);
+    expect([...groups.keys()]).toEqual(["a", "b"]);
+    expect(groups.get("a")!.map((found) => found.resource.name)).toEqual(["a1", "a2"]);
+    expect(byBucket(items)).toBe(groups);
+    expect(keys).toBe(4);
   });
 });
