@@ -28,6 +28,13 @@ export function selection(predicate: (item: StackResource) => boolean): (items: 
   };
 }
 
+/** Appends to a group, making it when it is the first item. */
+function addTo(groups: Map<string, StackResource[]>, key: string, item: StackResource): void {
+  const group = groups.get(key);
+  if (group === undefined) groups.set(key, [item]);
+  else group.push(item);
+}
+
 /**
  * A selection's items grouped by a key (items without one are left out), once per stack; each group
  * in stack order. For lookups every subject makes by name, which would otherwise scan the selection.
@@ -40,7 +47,7 @@ export function groupedBy(select: (items: StackResource[]) => StackResource[], k
       groups = new Map();
       for (const item of select(items)) {
         const key = keyOf(item);
-        if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), item]);
+        if (key !== undefined) addTo(groups, key, item);
       }
       grouped.set(items, groups);
     }
@@ -101,7 +108,7 @@ function namespaceIndex(objects: StackResource[]): NamespaceIndex {
     for (const item of objects) {
       const name = namespaceName(item);
       if (name === undefined) index.unnamed.push(item);
-      else index.byName.set(name, [...(index.byName.get(name) ?? []), item]);
+      else addTo(index.byName, name, item);
     }
     namespaceIndexes.set(objects, index);
   }
@@ -128,7 +135,7 @@ export function ofKindNamedOrReferenced(items: StackResource[], group: string, k
     index = { byName: new Map(), byUrn: new Map(objects.map((item) => [item.resource.urn, item])), order: new Map(objects.map((item, position) => [item, position])) };
     for (const item of objects) {
       const objectNamed = objectName(item);
-      if (objectNamed !== undefined) index.byName.set(objectNamed, [...(index.byName.get(objectNamed) ?? []), item]);
+      if (objectNamed !== undefined) addTo(index.byName, objectNamed, item);
     }
     nameIndexes.set(objects, index);
   }
