@@ -4,7 +4,8 @@
  * built-in ClusterRole known by name. Anything else is unknown until apply.
  */
 import { unverified, type Finding } from "./findings";
-import { namespaceName, objectName, ofKind, ofKindNamedOrReferenced, type StackResource } from "./stack";
+import { namespaceName, objectName, ofKind, type StackResource } from "./stack";
+import { ofKindNamedOrReferenced } from "./stackIndexes";
 import { asArray, asRecord, asString, isUnknown } from "./values";
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";

@@ -2,7 +2,8 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { describeSeconds, durationSeconds } from "../lib/durations";
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { givenSelectorIsEmpty, labelSelectorIsEmpty, parseKubernetesType } from "../lib/kubernetes";
-import { groupedBy, namespaceName, objectName, ofTypes, selection, withRawProps, type StackResource } from "../lib/stack";
+import { namespaceName, objectName, ofTypes, selection, withRawProps, type StackResource } from "../lib/stack";
+import { groupedBy } from "../lib/stackIndexes";
 import { asArray, asRecord, asString, containsUnknown, isRecord, isUnknown, rawProps } from "../lib/values";
 import { VAULT } from "./vault";
 

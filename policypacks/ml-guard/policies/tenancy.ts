@@ -3,7 +3,8 @@ import { DEFAULT_EXEMPT_NAMESPACES, exemptNamespacesSchema, type ExemptNamespace
 import { reportFindings, unverified, violation, type Finding } from "../lib/findings";
 import { givenSelectorIsEmpty, isKind, labelSelectorIsEmpty } from "../lib/kubernetes";
 import { perSubjectStackRule } from "../lib/stackRule";
-import { dependsOnThrough, namespaceName, objectName, ofKind, ofKindInNamespace, withRawProps, type StackResource } from "../lib/stack";
+import { dependsOnThrough, namespaceName, objectName, ofKind, withRawProps, type StackResource } from "../lib/stack";
+import { ofKindInNamespace } from "../lib/stackIndexes";
 import { asArray, asRecord, asString, containsUnknown, isUnknown, rawProps } from "../lib/values";
 
 const PSA_ENFORCE = "pod-security.kubernetes.io/enforce";

@@ -1,6 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { bucketName, childrenOf, configures } from "../../../policypacks/ml-guard/lib/buckets";
-import { dependsOnThrough, groupedBy, isInNamespace, objectName, ofKind, ofKindInNamespace, ofKindNamedOrReferenced, ofTypes, selection, type StackResource } from "../../../policypacks/ml-guard/lib/stack";
+import { dependsOnThrough, isInNamespace, objectName, ofKind, ofTypes, selection, type StackResource } from "../../../policypacks/ml-guard/lib/stack";
+import { groupedBy, ofKindInNamespace, ofKindNamedOrReferenced } from "../../../policypacks/ml-guard/lib/stackIndexes";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const BUCKET = "aws:s3/bucket:Bucket";
