@@ -33,36 +33,37 @@ export function groupedBy(select: (items: StackResource[]) => StackResource[], k
   };
 }
 
-interface NamespaceIndex {
-  byName: Map<string, StackResource[]>;
-  /** Objects whose namespace is unknown until apply: in a Namespace only through their metadata's dependencies. */
-  unnamed: StackResource[];
+/** One kind's objects (an ofKind list) indexed once, for the lookups below. */
+interface KindIndex {
   order: Map<StackResource, number>;
+  byNamespace: Map<string, StackResource[]>;
+  /** Objects whose namespace is unknown until apply: in a Namespace only through their metadata's dependencies. */
+  withoutNamespace: StackResource[];
+  byName: Map<string, StackResource[]>;
+  byUrn: Map<string, StackResource>;
 }
 
-const namespaceIndexes = new WeakMap<StackResource[], NamespaceIndex>();
+const kindIndexes = new WeakMap<StackResource[], KindIndex>();
 
-function namespaceIndex(objects: StackResource[]): NamespaceIndex {
-  let index = namespaceIndexes.get(objects);
+function indexOf(objects: StackResource[]): KindIndex {
+  let index = kindIndexes.get(objects);
   if (index === undefined) {
-    index = { byName: new Map(), unnamed: [], order: new Map(objects.map((item, position) => [item, position])) };
-    for (const item of objects) {
-      const name = namespaceName(item);
-      if (name === undefined) index.unnamed.push(item);
-      else addTo(index.byName, name, item);
+    index = { order: new Map(), byNamespace: new Map(), withoutNamespace: [], byName: new Map(), byUrn: new Map() };
+    for (const [position, item] of objects.entries()) {
+      index.order.set(item, position);
+      index.byUrn.set(item.resource.urn, item);
+      const namespace = namespaceName(item);
+      if (namespace === undefined) index.withoutNamespace.push(item);
+      else addTo(index.byNamespace, namespace, item);
+      const name = objectName(item);
+      if (name !== undefined) addTo(index.byName, name, item);
     }
-    namespaceIndexes.set(objects, index);
+    kindIndexes.set(objects, index);
   }
   return index;
 }
 
-interface NameIndex {
-  byName: Map<string, StackResource[]>;
-  byUrn: Map<string, StackResource>;
-  order: Map<StackResource, number>;
-}
-
-const nameIndexes = new WeakMap<StackResource[], NameIndex>();
+const inStackOrder = (index: KindIndex, found: Iterable<StackResource>) => [...found].sort((a, b) => index.order.get(a)! - index.order.get(b)!);
 
 /**
  * The objects of a kind (see ofKind) named `name` or that `resource`'s input `property` was computed
@@ -70,19 +71,9 @@ const nameIndexes = new WeakMap<StackResource[], NameIndex>();
  * role does not scan every role once per binding.
  */
 export function ofKindNamedOrReferenced(items: StackResource[], group: string, kind: string, name: string | undefined, resource: PolicyResource, property: string): StackResource[] {
-  const objects = ofKind(items, group, kind);
-  let index = nameIndexes.get(objects);
-  if (index === undefined) {
-    index = { byName: new Map(), byUrn: new Map(objects.map((item) => [item.resource.urn, item])), order: new Map(objects.map((item, position) => [item, position])) };
-    for (const item of objects) {
-      const objectNamed = objectName(item);
-      if (objectNamed !== undefined) addTo(index.byName, objectNamed, item);
-    }
-    nameIndexes.set(objects, index);
-  }
+  const index = indexOf(ofKind(items, group, kind));
   const referenced = (resource.propertyDependencies[property] ?? []).map((dependency) => index.byUrn.get(dependency.urn)).filter((item): item is StackResource => item !== undefined);
-  const found = new Set([...(name === undefined ? [] : index.byName.get(name) ?? []), ...referenced]);
-  return [...found].sort((a, b) => index.order.get(a)! - index.order.get(b)!);
+  return inStackOrder(index, new Set([...(name === undefined ? [] : index.byName.get(name) ?? []), ...referenced]));
 }
 
 /**
@@ -93,7 +84,6 @@ export function ofKindInNamespace(items: StackResource[], group: string, kind: s
   const objects = ofKind(items, group, kind);
   const wanted = objectName(namespace);
   if (wanted === undefined) return objects.filter((item) => isInNamespace(item, namespace));
-  const index = namespaceIndex(objects);
-  const found = [...(index.byName.get(wanted) ?? []), ...index.unnamed.filter((item) => isInNamespace(item, namespace))];
-  return found.sort((a, b) => index.order.get(a)! - index.order.get(b)!);
+  const index = indexOf(objects);
+  return inStackOrder(index, [...(index.byNamespace.get(wanted) ?? []), ...index.withoutNamespace.filter((item) => isInNamespace(item, namespace))]);
 }
