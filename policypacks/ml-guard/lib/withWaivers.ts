@@ -1,5 +1,6 @@
-import type { Policies, Policy, ReportViolation, ResourceValidation, ResourceValidationPolicy, StackValidation, StackValidationPolicy } from "@pulumi/policy";
+import type { Policies, Policy, ReportViolation, ResourceValidation, StackValidation } from "@pulumi/policy";
 import { activeWaivers, namespaceOf, stackResources, waiversPolicy } from "./waiverPolicy";
+import { keepType, mapEntryPoints } from "./policyEntryPoints";
 import { BLANKET_POLICY, expiryProblem, isExpired, waivedLine, waiverCovers, type WaivableResource, type Waiver } from "./waivers";
 
 /**
@@ -35,17 +36,13 @@ function waivingReport(policy: Policy, report: ReportViolation, resourceOf: (urn
   });
 }
 
-/** Keeps the SDK's fast type check (validateResourceOfType tags the function with its type). */
-export const keepType = <T extends object>(wrapped: T, original: object): T =>
-  Object.assign(wrapped, "__pulumiType" in original ? { __pulumiType: (original).__pulumiType } : {});
-
-function wrapResource(policy: ResourceValidationPolicy, validation: ResourceValidation): ResourceValidation {
+function wrapResource(policy: Policy, validation: ResourceValidation): ResourceValidation {
   return keepType<ResourceValidation>((args, report) =>
     // The resource is described only when a finding is reported: most calls report nothing.
     validation(args, waivingReport(policy, report, () => ({ urn: args.urn, type: args.type, name: args.name, namespace: namespaceOf(args.props) }))), validation);
 }
 
-function wrapStack(policy: StackValidationPolicy, validation: StackValidation): StackValidation {
+function wrapStack(policy: Policy, validation: StackValidation): StackValidation {
   return keepType<StackValidation>((args, report) => {
     // Indexed on the first finding only: most stack rules report nothing, and the stack is large.
     let index: { byUrn: Map<string, WaivableResource>; stack: WaivableResource } | undefined;
@@ -60,21 +57,13 @@ function wrapStack(policy: StackValidationPolicy, validation: StackValidation): 
   }, validation);
 }
 
-type PackPolicy = Policies[number];
-
-function withWaiverChecks(policy: PackPolicy): PackPolicy {
-  const stackPolicy = policy as StackValidationPolicy;
-  if (typeof stackPolicy.validateStack === "function") return { ...stackPolicy, validateStack: wrapStack(stackPolicy, stackPolicy.validateStack) };
-  const resourcePolicy = policy as ResourceValidationPolicy;
-  const { validateResource } = resourcePolicy;
-  if (!validateResource) return policy;
-  return {
-    ...resourcePolicy,
-    validateResource: Array.isArray(validateResource) ? validateResource.map((v) => wrapResource(resourcePolicy, v)) : wrapResource(resourcePolicy, validateResource),
-  };
-}
-
 /** The pack's rules with waivers applied, led by the policy that loads and checks the waivers. */
 export function withWaivers(policies: Policies): Policies {
-  return [waiversPolicy(policies.map((policy) => policy.name)), ...policies.map(withWaiverChecks)];
+  return [
+    waiversPolicy(policies.map((policy) => policy.name)),
+    ...policies.map((policy) => mapEntryPoints(policy, {
+      validation: (validation) => wrapResource(policy, validation),
+      stack: (validation) => wrapStack(policy, validation),
+    })),
+  ];
 }

@@ -1,10 +1,9 @@
 import type { Policies, ResourceValidation, ResourceValidationPolicy, StackValidation, StackValidationPolicy } from "@pulumi/policy";
-import { keepType } from "../withWaivers";
+import { keepType, mapEntryPoints, type Remediation } from "../policyEntryPoints";
 import { controlsOf } from "./ruleControls";
 import { isDeselected, selectionPolicy, SELECTION_POLICY } from "./selectionPolicy";
 
 type PackPolicy = Policies[number];
-type Remediation = NonNullable<ResourceValidationPolicy["remediateResource"]>;
 
 /**
  * FACT: a validation that calls args.notApplicable(reason) is reported in the response's notApplicable
@@ -23,16 +22,11 @@ const gateStack = (name: string, validation: StackValidation): StackValidation =
   (args, report) => (isDeselected(name) ? args.notApplicable(REASON) : validation(args, report));
 
 /** The policy with every entry point gated: validations, stack validation and remediation. */
-function gated(policy: PackPolicy): PackPolicy {
-  const { validateResource, remediateResource, validateStack } = policy as Partial<ResourceValidationPolicy & StackValidationPolicy>;
-  const { name } = policy;
-  return {
-    ...policy,
-    ...(validateResource ? { validateResource: Array.isArray(validateResource) ? validateResource.map((v) => gateResource(name, v)) : gateResource(name, validateResource) } : {}),
-    ...(remediateResource ? { remediateResource: gateRemediation(name, remediateResource) } : {}),
-    ...(validateStack ? { validateStack: gateStack(name, validateStack) } : {}),
-  };
-}
+const gated = (policy: PackPolicy): PackPolicy => mapEntryPoints(policy, {
+  validation: (validation) => gateResource(policy.name, validation),
+  remediation: (remediation) => gateRemediation(policy.name, remediation),
+  stack: (validation) => gateStack(policy.name, validation),
+});
 
 /** The rules, each gated by the selection, and the policy that loads the selection (it must run first). */
 export function withRuleSelection(rules: Policies): { carrier: ResourceValidationPolicy & StackValidationPolicy; rules: Policies } {

@@ -1,5 +1,5 @@
-import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { keepType } from "../../../../policypacks/ml-guard/lib/withWaivers";
+import type { Policies } from "@pulumi/policy";
+import { keepType, mapEntryPoints } from "../../../../policypacks/ml-guard/lib/policyEntryPoints";
 
 const nothing = () => undefined;
 
@@ -8,15 +8,8 @@ const nothing = () => undefined;
  * with every validation and remediation doing nothing: what the policy host spends on a pack of this
  * shape before any rule runs.
  */
-export function hollowPolicies(policies: Policies): Policies {
-  return policies.map((policy) => {
-    const { validateStack } = policy as Partial<StackValidationPolicy>;
-    if (validateStack) return { ...policy, validateStack: keepType(nothing, validateStack) };
-    const { validateResource, remediateResource } = policy as ResourceValidationPolicy;
-    return {
-      ...policy,
-      ...(validateResource ? { validateResource: Array.isArray(validateResource) ? validateResource.map((v) => keepType(nothing, v)) : keepType(nothing, validateResource) } : {}),
-      ...(remediateResource ? { remediateResource: keepType(nothing, remediateResource) } : {}),
-    };
-  });
-}
+export const hollowPolicies = (policies: Policies): Policies => policies.map((policy) => mapEntryPoints(policy, {
+  validation: (validation) => keepType(nothing, validation),
+  remediation: (remediation) => keepType(nothing, remediation),
+  stack: (validation) => keepType(nothing, validation),
+}));
