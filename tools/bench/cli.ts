@@ -80,12 +80,13 @@ function runWorker(kind: "program" | "replay" | "overlapped", teams: number, rep
 async function timePack(session: PolicyPackSession, resources: RegisteredResource[], runs: number): Promise<{ ms: number; cpuS: number }> {
   const times: number[] = [];
   const cpu: number[] = [];
+  const packCpu = () => processCpuSeconds(session.pid) ?? NaN;
   for (let run = 0; run < runs; run++) {
-    const cpuBefore = processCpuSeconds(session.pid) ?? NaN;
+    const cpuBefore = packCpu();
     const started = process.hrtime.bigint();
     await session.analyze(resources, BENCH_STACK_CONTEXT, { all: "advisory" });
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    cpu.push((processCpuSeconds(session.pid) ?? NaN) - cpuBefore);
+    cpu.push(packCpu() - cpuBefore);
   }
   return { ms: median(times), cpuS: median(cpu) };
 }
