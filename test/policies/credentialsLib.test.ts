@@ -1,5 +1,5 @@
 import { matchesAllWithPrefix, matchesSomeWithPrefix } from "../../policypacks/ml-guard/lib/iamGrants";
-import { allows, capabilitiesOn, mayMatch, pathMatches, pathReachesBelow } from "../../policypacks/ml-guard/lib/vaultAcl";
+import { allows, capabilitiesOn, literalPrefix, pathMatches, pathReachesBelow } from "../../policypacks/ml-guard/lib/vaultAcl";
 
 /*
  * FACT (Vault docs, website/content/docs/concepts/policies.mdx @ 718f1a5139f36409e4f3968c2ad8250f27821a9a):
@@ -30,7 +30,8 @@ describe("Vault policy paths", () => {
     expect(pathMatches(policyPath, requestPath)).toBe(expected);
   });
 
-  it("rules out by text only paths no policy path matches (mayMatch holds wherever pathMatches does)", () => {
+  it("rules out by their literal prefix only paths no policy path matches (every matched path starts with it)", () => {
+    const mayMatch = (policyPath: string, requestPath: string) => requestPath.startsWith(literalPrefix(policyPath));
     const policyPaths = ["secret/foo", "secret/bar/*", "secret/zip-*", "secret/+/teamb", "secret/+/+/teamb", "*", "+/creds/+", "ml-db/creds/team-a", "ml-db/creds/team-*", "a/b+c"];
     const requestPaths = ["secret/foo", "secret/food", "secret/bar/zip/zap", "secret/zip-zap/zong", "secret/foo/teamb", "secret/a/b/teamb", "ml-db/creds/team-a", "ml-db/creds/team-b", "ml-kv/creds/x", "a/b+c", "a/bc"];
     let ruledOut = 0;

@@ -10,7 +10,7 @@ import { frozenSecretReferences, type FrozenSecretReference } from "../lib/secre
 import { permissionDocumentsOf, servingEvidence, servingServiceAccounts, type PermissionDocument } from "../lib/servingIdentities";
 import type { StackResource } from "../lib/stack";
 import { advisoryFinding, resourceFindingsRule, type ResourceFindings } from "../lib/stackFindings";
-import { allows, mayMatch, pathReachesBelow } from "../lib/vaultAcl";
+import { allows, literalPrefix, pathReachesBelow } from "../lib/vaultAcl";
 import { databaseLeaseLifetime, describeLifetime, tokenLifetime, VAULT_SERVER_DEFAULT_SECONDS, type ServerLeaseDefaults } from "../lib/vaultLifetimes";
 import { AUTH_ROLE_KINDS, authMountOf, authRoleKind, authRoles, backendOf, describeRole, grantsOf, mountPath, secretMountOf, vaultPoliciesOf, type StackVaultPolicy } from "../lib/vaultRoles";
 import { asArray, asRecord, asString, asText, isUnknown } from "../lib/values";
@@ -69,8 +69,8 @@ function tokenLeaseFindings(role: StackResource, items: StackResource[], all: Da
     findings.push(unverified("tokenPolicies", `the path of database role ${unknownPath.databaseRole.resource.name}`));
   }
   // Every role against every database role grows with the square of the teams: most paths are ruled out by their text first.
-  const rulePaths = grants.rules.flat().map((rule) => rule.path);
-  const reachable = (path: string) => rulePaths.some((rulePath) => mayMatch(rulePath, path));
+  const prefixes = grants.rules.flat().map((rule) => literalPrefix(rule.path));
+  const reachable = (path: string) => prefixes.some((prefix) => path.startsWith(prefix));
   const credentials = all.flatMap(({ databaseRole, path }) => (path !== undefined && reachable(path) && allows(grants.rules, path, "read") ? [{ databaseRole, path }] : []));
   if (credentials.length === 0) return findings;
   const token = tokenLifetime(role, authMountOf(items, role), server);
